@@ -1,0 +1,121 @@
+# xiaoqu - the urban old-community renovation plan, as small C filters.
+#
+#   make              build the filters into bin/
+#   make plan         build, then run the sample province to its annual plan
+#   make check        the whole test suite (make check SAN=1: with sanitizers)
+#   make bench        throughput and memory beside wc -l and Miller
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# Missing Debian packages are installed when run as root; otherwise the exact
+# apt-get line is printed.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SECONDARY:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+
+TOOLS := validate
+LIBOBJ := util record reader writer number text regex profile schema
+MAN := $(wildcard man/*.1 man/*.5 man/*.7)
+
+BUILD_PACKAGES := gcc make libc6-dev libcsv-dev libpcre2-dev libutf8proc-dev \
+	libgmp-dev
+TEST_PACKAGES := bats bats-assert bats-support mandoc
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+XQ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Ifilters/lib
+LDLIBS := -lcsv -lpcre2-8 -lutf8proc -lgmp
+
+ifeq ($(SAN),1)
+BUILD := build/san
+BIN := build/san/bin
+CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD := build/release
+BIN := bin
+endif
+
+PROGS := $(TOOLS:%=$(BIN)/xq-%)
+LIBOBJS := $(LIBOBJ:%=$(BUILD)/lib/%.o)
+
+ifneq ($(V),1)
+Q := @
+endif
+
+all: $(PROGS)
+.PHONY: all
+
+$(BUILD)/deps.ok:
+	$(Q)pipelines/need-packages "building xiaoqu" $(BUILD_PACKAGES)
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(BUILD)/lib/%.o: filters/lib/%.c filters/lib/xq.h | $(BUILD)/deps.ok
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: filters/%.c filters/lib/xq.h | $(BUILD)/deps.ok
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libxq.a: $(LIBOBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/xq-%: $(BUILD)/%.o $(BUILD)/libxq.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests ---------------------------------------------------------------
+
+$(BUILD)/test-reader: tests/test_reader.c $(BUILD)/libxq.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test-deps:
+	$(Q)pipelines/need-packages "make check" $(TEST_PACKAGES)
+.PHONY: test-deps
+
+check: test-deps all $(BUILD)/test-reader
+	$(Q)$(BUILD)/test-reader
+	$(Q)mandoc -T lint -W warning $(MAN)
+	$(Q)XQ_BIN="$(abspath $(BIN))" tests/run-bats $(wildcard tests/*.bats)
+.PHONY: check
+
+bench: all
+	$(Q)tests/bench/run.sh $(ROWS)
+.PHONY: bench
+
+# ---- install -------------------------------------------------------------
+
+install: all
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" \
+		"$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(MANDIR)/man7"
+	install -m 755 $(PROGS) "$(DESTDIR)$(BINDIR)"
+	install -m 644 $(filter %.1,$(MAN)) "$(DESTDIR)$(MANDIR)/man1"
+	install -m 644 $(filter %.5,$(MAN)) "$(DESTDIR)$(MANDIR)/man5"
+	install -m 644 $(filter %.7,$(MAN)) "$(DESTDIR)$(MANDIR)/man7"
+.PHONY: install
+
+uninstall:
+	rm -f $(TOOLS:%="$(DESTDIR)$(BINDIR)"/xq-%)
+	rm -f $(notdir $(MAN):%="$(DESTDIR)$(MANDIR)"/%)
+.PHONY: uninstall
+
+clean:
+	rm -rf bin build out
+.PHONY: clean
+
+include pipelines/common.mk
+include pipelines/plan.mk

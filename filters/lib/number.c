@@ -1,0 +1,115 @@
+/*
+ * number.c - exact decimals as scaled 64-bit integers.
+ *
+ * Money and area never pass through a float: "1,234.56" with shift 2 is the
+ * integer 123456, and a unit change (万㎡ to ㎡, 元 to 万元) is a change of
+ * shift.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "xq.h"
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Checks the thousands grouping of the integer part [s, e): "1,234,567". */
+static int
+grouping_ok(const char *s, const char *e)
+{
+	const char *comma = memchr(s, ',', (size_t)(e - s));
+	const char *p;
+
+	if (comma == NULL)
+		return 1;
+	if (comma - s < 1 || comma - s > 3)
+		return 0;
+	for (p = comma; p < e; p += 4)
+		if (*p != ',' || e - p < 4 || !is_digit(p[1]) || !is_digit(p[2]) ||
+		    !is_digit(p[3]))
+			return 0;
+	return 1;
+}
+
+enum xq_num_err
+xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
+{
+	const char *p = s, *end = s + n, *int_end;
+	char digits[64];
+	size_t nd = 0, kept, i;
+	int frac = 0, neg = 0, seen_point = 0, any_digit = 0, exp;
+	uint64_t v = 0;
+
+	*inexact = 0;
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (int_end = p; int_end < end && (is_digit(*int_end) || *int_end == ',');)
+		int_end++;
+	if (!grouping_ok(p, int_end))
+		return XQ_NUM_SYNTAX;
+	for (; p < end; p++) {
+		if (is_digit(*p)) {
+			any_digit = 1;
+			if (nd == 0 && *p == '0' && !seen_point)
+				continue;   /* leading zero */
+			if (nd == sizeof digits)
+				return XQ_NUM_RANGE;
+			digits[nd++] = *p;
+			frac += seen_point;
+		} else if (*p == '.' && !seen_point && p + 1 < end) {
+			seen_point = 1;
+		} else if (*p != ',' || seen_point) {
+			return XQ_NUM_SYNTAX;
+		}
+	}
+	if (!any_digit || !is_digit(end[-1]))
+		return XQ_NUM_SYNTAX;
+	exp = shift - frac;
+	kept = exp >= 0 ? nd : (nd > (size_t)-exp ? nd - (size_t)-exp : 0);
+	for (i = 0; i < kept; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return XQ_NUM_RANGE;
+		v = v * 10 + (uint64_t)(digits[i] - '0');
+	}
+	for (; exp > 0; exp--) {
+		if (v > UINT64_MAX / 10)
+			return XQ_NUM_RANGE;
+		v *= 10;
+	}
+	if (kept < nd) {
+		for (i = kept; i < nd; i++)
+			if (digits[i] != '0')
+				*inexact = 1;
+		if (digits[kept] >= '5' && (size_t)-exp - (nd - kept) == 0)
+			v++;
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return XQ_NUM_RANGE;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return XQ_NUM_OK;
+}
+
+int
+xq_dec_format(char *buf, int64_t v, int decimals)
+{
+	char tmp[32];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 || n <= decimals);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n > 0) {
+		if (n == decimals)
+			buf[len++] = '.';
+		buf[len++] = tmp[--n];
+	}
+	buf[len] = '\0';
+	return len;
+}

@@ -1,0 +1,577 @@
+/*
+ * reader.c - whole records with their provenance, over libcsv.
+ *
+ * The input is read one physical line at a time: that is how line numbers
+ * are known (libcsv has none) and where decoding happens, since a LF byte
+ * never occurs inside a UTF-8 or GB18030 character. Each line, with its CR
+ * dropped, is given to libcsv followed by a lone LF, the only terminator
+ * we let libcsv see; a record is complete when libcsv says so. A line that
+ * starts a record and holds no quote is split on commas directly: libcsv
+ * would give the same fields (we turn its trimming off), only slower.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <utf8proc.h>
+
+#include "xq.h"
+
+#define DETECT_WINDOW 65536
+#define MAX_LINE (64UL << 20)
+
+size_t xq_max_field = 1UL << 20;
+
+struct xq_reader {
+	FILE *fp;
+	int own_fp;
+	char *name;
+	int flags;
+	enum xq_enc enc;
+	const char *enc_name;
+	int crlf;
+	iconv_t cd;
+
+	char *in;                /* raw bytes read, not yet consumed */
+	size_t in_pos, in_len, in_cap;
+	int eof, started;
+
+	struct xq_buf dec;       /* a decoded line, when it had to be copied */
+	long lineno, blank;
+	const char *line_problem; /* what was wrong with the last line read */
+	long line_problem_col;
+
+	struct csv_parser csv;
+	int rec_open, rec_done;
+	struct xq_rec rec;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+lf_only(unsigned char c)
+{
+	return c == '\n';
+}
+
+static void
+csv_start(struct xq_reader *r)
+{
+	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		xq_die(XQ_IO, "out of memory");
+	csv_set_space_func(&r->csv, no_space);
+	csv_set_term_func(&r->csv, lf_only);
+	csv_set_blk_size(&r->csv, 64 * 1024);
+}
+
+/* ---- records ---- */
+
+static void
+rec_clear(struct xq_rec *rec)
+{
+	rec->nf = 0;
+	rec->data.len = 0;
+	rec->problem = NULL;
+	rec->problem_col = rec->problem_line = 0;
+}
+
+static void
+rec_add(struct xq_rec *rec, const char *s, size_t n)
+{
+	if (rec->nf == rec->cap) {
+		rec->cap = rec->cap ? rec->cap * 2 : 32;
+		rec->off = xq_realloc(rec->off, rec->cap * sizeof *rec->off);
+		rec->len = xq_realloc(rec->len, rec->cap * sizeof *rec->len);
+		rec->f = xq_realloc(rec->f, rec->cap * sizeof *rec->f);
+	}
+	rec->off[rec->nf] = rec->data.len;
+	rec->len[rec->nf] = n;
+	xq_buf_add(&rec->data, s, n);
+	xq_buf_addc(&rec->data, '\0');
+	rec->nf++;
+}
+
+static void
+rec_finish(struct xq_reader *r)
+{
+	struct xq_rec *rec = &r->rec;
+	size_t i;
+
+	for (i = 0; i < rec->nf; i++) {
+		rec->f[i] = rec->data.p + rec->off[i];
+		if ((r->flags & XQ_READ_STREAM) && memchr(rec->f[i], '\\', rec->len[i])) {
+			rec->len[i] = xq_unescape(rec->f[i], rec->len[i]);
+			rec->f[i][rec->len[i]] = '\0';
+		}
+	}
+}
+
+static void
+rec_problem(struct xq_reader *r, const char *what, long col)
+{
+	if (r->rec.problem)
+		return;
+	r->rec.problem = what;
+	r->rec.problem_line = r->lineno;
+	r->rec.problem_col = col;
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct xq_reader *r = data;
+
+	rec_add(&r->rec, s ? s : "", n);
+}
+
+static void
+on_record(int c, void *data)
+{
+	struct xq_reader *r = data;
+
+	(void)c;
+	r->rec_done = 1;
+}
+
+/* ---- raw lines ---- */
+
+static void
+fill(struct xq_reader *r)
+{
+	size_t got;
+
+	if (r->in_pos > 0) {
+		memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
+		r->in_len -= r->in_pos;
+		r->in_pos = 0;
+	}
+	if (r->in_len == r->in_cap) {
+		if (r->in_cap >= MAX_LINE)
+			xq_die(XQ_INPUT, "%s:%ld: a line longer than %lu MiB", r->name,
+			    r->lineno + 1, MAX_LINE >> 20);
+		r->in_cap *= 2;
+		r->in = xq_realloc(r->in, r->in_cap);
+	}
+	got = fread(r->in + r->in_len, 1, r->in_cap - r->in_len, r->fp);
+	r->in_len += got;
+	if (got == 0) {
+		if (ferror(r->fp))
+			xq_die(XQ_IO, "%s: read error: %s", r->name, strerror(errno));
+		r->eof = 1;
+	}
+}
+
+/* Sets *line to the next physical line without its LF; 0 at end of input. */
+static int
+next_raw_line(struct xq_reader *r, char **line, size_t *n)
+{
+	char *nl;
+	size_t scanned = 0;
+
+	for (;;) {
+		nl = memchr(r->in + r->in_pos + scanned, '\n',
+		    r->in_len - r->in_pos - scanned);
+		if (nl != NULL || r->eof)
+			break;
+		scanned = r->in_len - r->in_pos;
+		fill(r);
+	}
+	if (nl == NULL && r->in_pos == r->in_len)
+		return 0;
+	*line = r->in + r->in_pos;
+	*n = nl ? (size_t)(nl - *line) : r->in_len - r->in_pos;
+	r->in_pos += *n + (nl != NULL);
+	r->lineno++;
+	return 1;
+}
+
+/* ---- decoding ---- */
+
+/* Length of the valid UTF-8 prefix of S. */
+static size_t
+utf8_valid_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	while (i < n) {
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 0)
+			return i;
+		i += (size_t)k;
+	}
+	return n;
+}
+
+static int
+gb18030_clean(struct xq_reader *r, const char *s, size_t n)
+{
+	char out[4096];
+	char *ip = (char *)s, *op;
+	size_t il = n, ol;
+
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		op = out;
+		ol = sizeof out;
+		if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG)
+			return errno == EINVAL && r->in_len == DETECT_WINDOW;
+	}
+	return 1;
+}
+
+static void
+open_iconv(struct xq_reader *r)
+{
+	r->cd = iconv_open("UTF-8", "GB18030");
+	if (r->cd == (iconv_t)-1)
+		xq_die(XQ_INPUT, "%s: this system cannot decode GB18030: %s",
+		    r->name, strerror(errno));
+}
+
+/* Looks at the start of the input: BOM, then strict UTF-8, then GB18030. */
+static void
+detect(struct xq_reader *r)
+{
+	size_t valid;
+
+	while (!r->eof && r->in_len < DETECT_WINDOW)
+		fill(r);
+	if (r->in_len >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0) {
+		r->in_pos = 3;
+		r->enc = XQ_ENC_UTF8;
+		r->enc_name = "UTF-8 with BOM";
+		return;
+	}
+	if (r->enc == XQ_ENC_AUTO) {
+		valid = utf8_valid_prefix(r->in, r->in_len);
+		/* a character cut by the end of the window is not an error */
+		if (valid == r->in_len || (!r->eof && r->in_len - valid < 4))
+			r->enc = XQ_ENC_UTF8;
+		else {
+			open_iconv(r);
+			r->enc = gb18030_clean(r, r->in, r->in_len) ? XQ_ENC_GB18030
+			    : XQ_ENC_UTF8;
+		}
+	}
+	if (r->enc == XQ_ENC_GB18030) {
+		if (r->cd == (iconv_t)-1)
+			open_iconv(r);
+		r->enc_name = "GB18030";
+	} else
+		r->enc_name = "UTF-8";
+}
+
+static const char *bad_utf8 = "invalid UTF-8 byte sequence";
+static const char *bad_gb = "invalid GB18030 byte sequence";
+static const char *nul_byte = "NUL byte";
+
+static void
+line_problem(struct xq_reader *r, const char *what, long col)
+{
+	if (r->line_problem == NULL) {
+		r->line_problem = what;
+		r->line_problem_col = col;
+	}
+}
+
+/* Copies a line into r->dec, replacing each invalid sequence with U+FFFD. */
+static void
+repair_utf8(struct xq_reader *r, const char *s, size_t n, size_t valid)
+{
+	const char *start = s;
+
+	r->dec.len = 0;
+	while (valid < n) {
+		xq_buf_add(&r->dec, s, valid);
+		line_problem(r, bad_utf8, (long)(s - start) + (long)valid + 1);
+		xq_buf_add(&r->dec, "\xEF\xBF\xBD", 3);
+		s += valid + 1;
+		n -= valid + 1;
+		valid = utf8_valid_prefix(s, n);
+	}
+	xq_buf_add(&r->dec, s, n);
+}
+
+static void
+decode_gb18030(struct xq_reader *r, const char *s, size_t n)
+{
+	char *ip = (char *)s, *op;
+	size_t il = n, ol;
+
+	r->dec.len = 0;
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		if (r->dec.cap - r->dec.len < il * 2 + 8) {
+			xq_buf_add(&r->dec, "", 0);
+			r->dec.cap = r->dec.len + il * 2 + 64;
+			r->dec.p = xq_realloc(r->dec.p, r->dec.cap);
+		}
+		op = r->dec.p + r->dec.len;
+		ol = r->dec.cap - r->dec.len - 1;
+		if (iconv(r->cd, &ip, &il, &op, &ol) != (size_t)-1) {
+			r->dec.len = (size_t)(op - r->dec.p);
+			break;
+		}
+		r->dec.len = (size_t)(op - r->dec.p);
+		if (errno == E2BIG)
+			continue;
+		line_problem(r, bad_gb, (long)(ip - s) + 1);
+		xq_buf_add(&r->dec, "\xEF\xBF\xBD", 3);
+		ip++;
+		il--;
+	}
+}
+
+/* The next physical line, decoded to UTF-8, without CR LF. */
+static int
+next_line(struct xq_reader *r, const char **line, size_t *n)
+{
+	char *raw, *nul;
+	size_t rn, valid;
+
+	r->line_problem = NULL;
+	if (!next_raw_line(r, &raw, &rn))
+		return 0;
+	if (rn > 0 && raw[rn - 1] == '\r') {
+		rn--;
+		if (r->lineno == 1)
+			r->crlf = 1;
+	}
+	if ((nul = memchr(raw, '\0', rn)) != NULL) {
+		line_problem(r, nul_byte, (long)(nul - raw) + 1);
+		for (; nul; nul = memchr(nul, '\0', rn - (size_t)(nul - raw)))
+			*nul = ' ';
+	}
+	if (r->enc == XQ_ENC_GB18030) {
+		decode_gb18030(r, raw, rn);
+		*line = r->dec.p ? r->dec.p : "";
+		*n = r->dec.len;
+		return 1;
+	}
+	valid = utf8_valid_prefix(raw, rn);
+	if (valid == rn) {
+		*line = raw;
+		*n = rn;
+		return 1;
+	}
+	repair_utf8(r, raw, rn, valid);
+	*line = r->dec.p;
+	*n = r->dec.len;
+	return 1;
+}
+
+/* ---- parsing ---- */
+
+static void
+check_field_size(struct xq_reader *r, size_t n)
+{
+	if (n > xq_max_field)
+		xq_die(XQ_INPUT, "%s:%ld: a field longer than %zu bytes (is a closing "
+		    "quote missing?)", r->name, r->rec.line, xq_max_field);
+}
+
+static void
+split_plain(struct xq_reader *r, const char *s, size_t n)
+{
+	const char *end = s + n, *comma;
+
+	for (;;) {
+		comma = memchr(s, ',', (size_t)(end - s));
+		if (comma == NULL)
+			break;
+		check_field_size(r, (size_t)(comma - s));
+		rec_add(&r->rec, s, (size_t)(comma - s));
+		s = comma + 1;
+	}
+	check_field_size(r, (size_t)(end - s));
+	rec_add(&r->rec, s, (size_t)(end - s));
+}
+
+/* Feeds one line to libcsv; on a quoting error marks the record and resyncs
+ * at the next line. */
+static void
+feed(struct xq_reader *r, const char *s, size_t n)
+{
+	size_t used = csv_parse(&r->csv, s, n, on_field, on_record, r);
+
+	if (used == n)
+		used = csv_parse(&r->csv, "\n", 1, on_field, on_record, r) == 1 ? n : used;
+	if (used != n || csv_error(&r->csv) != CSV_SUCCESS) {
+		if (csv_error(&r->csv) == CSV_ENOMEM)
+			xq_die(XQ_IO, "out of memory");
+		rec_problem(r, "malformed quoting (a stray or unclosed \")",
+		    (long)used + 1);
+		csv_free(&r->csv);
+		csv_start(r);
+		r->rec_done = 1;
+		return;
+	}
+	check_field_size(r, r->csv.entry_pos);
+}
+
+static void
+finish_input(struct xq_reader *r)
+{
+	if (!r->rec_open)
+		return;
+	if (csv_fini(&r->csv, on_field, on_record, r) != 0)
+		xq_die(XQ_INPUT, "%s:%ld: a quoted field that starts here is never "
+		    "closed", r->name, r->rec.line);
+}
+
+struct xq_rec *
+xq_reader_next(struct xq_reader *r)
+{
+	const char *line;
+	size_t n;
+
+	if (!r->started) {
+		r->started = 1;
+		detect(r);
+	}
+	r->rec_done = 0;
+	while (next_line(r, &line, &n)) {
+		if (!r->rec_open) {
+			if (n == 0 && r->line_problem == NULL) {
+				r->blank++;
+				continue;
+			}
+			rec_clear(&r->rec);
+			r->rec.line = r->lineno;
+		}
+		if (r->line_problem)
+			rec_problem(r, r->line_problem, r->line_problem_col);
+		if (!r->rec_open) {
+			if (!(r->flags & XQ_READ_NOFAST) && memchr(line, '"', n) == NULL) {
+				split_plain(r, line, n);
+				rec_finish(r);
+				return &r->rec;
+			}
+			r->rec_open = 1;
+		}
+		feed(r, line, n);
+		if (r->rec_done) {
+			r->rec_open = 0;
+			rec_finish(r);
+			return &r->rec;
+		}
+	}
+	finish_input(r);
+	if (r->rec_done) {
+		r->rec_open = 0;
+		rec_finish(r);
+		return &r->rec;
+	}
+	return NULL;
+}
+
+/* ---- opening and closing ---- */
+
+struct xq_reader *
+xq_reader_fopen(FILE *fp, const char *name, enum xq_enc enc, int flags)
+{
+	struct xq_reader *r = xq_calloc(1, sizeof *r);
+
+	r->fp = fp;
+	r->name = xq_strdup(name);
+	r->rec.source = r->name;
+	r->enc = enc;
+	r->flags = flags;
+	r->cd = (iconv_t)-1;
+	r->in_cap = DETECT_WINDOW;
+	r->in = xq_malloc(r->in_cap);
+	csv_start(r);
+	return r;
+}
+
+struct xq_reader *
+xq_reader_open(const char *path, enum xq_enc enc, int flags)
+{
+	FILE *fp;
+	struct xq_reader *r;
+
+	if (strcmp(path, "-") == 0)
+		return xq_reader_fopen(stdin, "-", enc, flags);
+	if ((fp = fopen(path, "rb")) == NULL)
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	r = xq_reader_fopen(fp, xq_basename(path), enc, flags);
+	r->own_fp = 1;
+	return r;
+}
+
+void
+xq_reader_set_stream(struct xq_reader *r, int on)
+{
+	if (on)
+		r->flags |= XQ_READ_STREAM;
+	else
+		r->flags &= ~XQ_READ_STREAM;
+}
+
+const char *
+xq_reader_encoding(const struct xq_reader *r)
+{
+	return r->enc_name ? r->enc_name : "UTF-8";
+}
+
+int
+xq_reader_crlf(const struct xq_reader *r)
+{
+	return r->crlf;
+}
+
+long
+xq_reader_lines(const struct xq_reader *r)
+{
+	return r->lineno;
+}
+
+long
+xq_reader_blank_lines(const struct xq_reader *r)
+{
+	return r->blank;
+}
+
+void
+xq_reader_close(struct xq_reader *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->csv);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->own_fp)
+		fclose(r->fp);
+	free(r->in);
+	xq_buf_free(&r->dec);
+	xq_buf_free(&r->rec.data);
+	free(r->rec.f);
+	free(r->rec.len);
+	free(r->rec.off);
+	free(r->name);
+	free(r);
+}

@@ -1,0 +1,183 @@
+/* util.c - errors, memory, option numbers and byte buffers. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xq.h"
+
+const char *xq_prog = "xq";
+
+void
+xq_init(const char *argv0)
+{
+	xq_prog = xq_basename(argv0);
+}
+
+static void
+vsay(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", xq_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+xq_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+xq_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+void
+xq_version(void)
+{
+	printf("%s (xiaoqu) %s\n", xq_prog, XQ_VERSION);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		xq_die(XQ_IO, "write error: %s", strerror(errno));
+	exit(XQ_OK);
+}
+
+void *
+xq_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		xq_die(XQ_IO, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xq_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		xq_die(XQ_IO, "out of memory");
+	return p;
+}
+
+void *
+xq_realloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		xq_die(XQ_IO, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *
+xq_strndup(const char *s, size_t n)
+{
+	char *d = xq_malloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *
+xq_strdup(const char *s)
+{
+	return xq_strndup(s, strlen(s));
+}
+
+char *
+xq_path_join(const char *dir, const char *file)
+{
+	size_t dn = strlen(dir), fn = strlen(file);
+	char *p = xq_malloc(dn + fn + 2);
+
+	memcpy(p, dir, dn);
+	if (dn > 0 && dir[dn - 1] != '/')
+		p[dn++] = '/';
+	memcpy(p + dn, file, fn + 1);
+	return p;
+}
+
+const char *
+xq_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+long
+xq_opt_long(const char *opt, const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno == ERANGE || v < min || v > max)
+		xq_die(XQ_USAGE, "%s: \"%s\" is not a whole number from %ld to %ld",
+		    opt, arg, min, max);
+	return v;
+}
+
+static void
+buf_grow(struct xq_buf *b, size_t more)
+{
+	size_t need = b->len + more + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 256;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = xq_realloc(b->p, b->cap);
+}
+
+void
+xq_buf_add(struct xq_buf *b, const void *s, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void
+xq_buf_addc(struct xq_buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+void
+xq_buf_adds(struct xq_buf *b, const char *s)
+{
+	xq_buf_add(b, s, strlen(s));
+}
+
+const char *
+xq_buf_str(struct xq_buf *b)
+{
+	buf_grow(b, 0);
+	b->p[b->len] = '\0';
+	return b->p;
+}
+
+void
+xq_buf_free(struct xq_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,282 @@
+/*
+ * writer.c - the stream format of xq-stream(5), and its human form.
+ *
+ * Stream: one record per line; a LF, CR or backslash inside a field is
+ * written as \n, \r or \\; a field is quoted (by libcsv) only when it holds
+ * a comma or a double quote. Human form (XQ_WRITE_HUMAN): real line breaks,
+ * quoted. Excel form (XQ_WRITE_EXCEL): a text cell that a spreadsheet would
+ * run as a formula gets a leading apostrophe.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "xq.h"
+
+static struct xq_buf scratch;
+
+/* Outputs still being written, so that an exit on error removes their
+ * temporary files. */
+#define MAX_OUTS 16
+static struct xq_out *pending[MAX_OUTS];
+
+static void
+remove_pending(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_OUTS; i++)
+		if (pending[i] != NULL && pending[i]->tmp != NULL)
+			unlink(pending[i]->tmp);
+}
+
+static void
+track(struct xq_out *o, int on)
+{
+	static int registered;
+	int i;
+
+	if (!registered) {
+		atexit(remove_pending);
+		registered = 1;
+	}
+	for (i = 0; i < MAX_OUTS; i++) {
+		if (on && pending[i] == NULL) {
+			pending[i] = o;
+			return;
+		}
+		if (!on && pending[i] == o) {
+			pending[i] = NULL;
+			return;
+		}
+	}
+	if (on)
+		xq_die(XQ_USAGE, "too many output files");
+}
+
+int
+xq_escape(struct xq_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int changed = 0;
+
+	b->len = 0;
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\n':
+			xq_buf_add(b, "\\n", 2);
+			changed = 1;
+			break;
+		case '\r':
+			xq_buf_add(b, "\\r", 2);
+			changed = 1;
+			break;
+		case '\\':
+			xq_buf_add(b, "\\\\", 2);
+			changed = 1;
+			break;
+		default:
+			xq_buf_addc(b, s[i]);
+		}
+	}
+	return changed;
+}
+
+size_t
+xq_unescape(char *s, size_t n)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			switch (s[i + 1]) {
+			case 'n':
+				s[j++] = '\n';
+				i++;
+				continue;
+			case 'r':
+				s[j++] = '\r';
+				i++;
+				continue;
+			case '\\':
+				s[j++] = '\\';
+				i++;
+				continue;
+			}
+		}
+		s[j++] = s[i];
+	}
+	return j;
+}
+
+struct xq_out *
+xq_out_open(const char *path, int flags)
+{
+	struct xq_out *o = xq_calloc(1, sizeof *o);
+	mode_t mask;
+	int fd;
+
+	o->flags = flags;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fp = stdout;
+		o->path = "standard output";
+	} else {
+		o->path = path;
+		o->tmp = xq_malloc(strlen(path) + 16);
+		sprintf(o->tmp, "%s.tmpXXXXXX", path);
+		if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL)
+			xq_die(XQ_IO, "%s: %s", path, strerror(errno));
+		mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+		track(o, 1);
+	}
+	if ((flags & XQ_WRITE_BOM_CRLF) && fputs("\xEF\xBB\xBF", o->fp) == EOF)
+		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+	return o;
+}
+
+/* Would a spreadsheet take this cell for a formula? (OWASP CSV injection) */
+static int
+formula_like(const char *s, size_t n)
+{
+	static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B",
+		"\xEF\xBC\x8D", "\xEF\xBC\xA0" };   /* ＝ ＋ － ＠ */
+	size_t i;
+	int64_t v;
+	int inexact;
+
+	if (n == 0)
+		return 0;
+	if (strchr("=+-@\t\r\n", s[0]) != NULL)
+		return !(s[0] == '-' &&
+		    xq_dec_parse(s, n, 0, &v, &inexact) != XQ_NUM_SYNTAX);
+	for (i = 0; i < 4 && n >= 3; i++)
+		if (memcmp(s, wide[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+put(struct xq_out *o, const char *s, size_t n)
+{
+	if (n && fwrite(s, 1, n, o->fp) != n)
+		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+}
+
+void
+xq_out_field(struct xq_out *o, const char *s, size_t n)
+{
+	int human = o->flags & XQ_WRITE_HUMAN;
+	const char *special = human ? ",\"\n\r" : ",\"";
+	size_t i;
+
+	if (o->nfield++ > 0)
+		put(o, ",", 1);
+	if (!human && (memchr(s, '\n', n) || memchr(s, '\r', n) ||
+	    memchr(s, '\\', n))) {
+		xq_escape(&scratch, s, n);
+		s = scratch.p;
+		n = scratch.len;
+	}
+	if ((o->flags & XQ_WRITE_EXCEL) && formula_like(s, n)) {
+		struct xq_buf guarded = { 0 };
+
+		xq_buf_addc(&guarded, '\'');
+		xq_buf_add(&guarded, s, n);
+		if (csv_fwrite(o->fp, guarded.p, guarded.len) != 0)
+			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+		xq_buf_free(&guarded);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (strchr(special, s[i]) != NULL && s[i] != '\0')
+			break;
+	if (i == n)
+		put(o, s, n);
+	else if (csv_fwrite(o->fp, s, n) != 0)
+		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+}
+
+void
+xq_out_str(struct xq_out *o, const char *s)
+{
+	xq_out_field(o, s, strlen(s));
+}
+
+void
+xq_out_num(struct xq_out *o, int64_t v, int decimals)
+{
+	char buf[40];
+
+	xq_out_field(o, buf, (size_t)xq_dec_format(buf, v, decimals));
+}
+
+void
+xq_out_long(struct xq_out *o, long v)
+{
+	xq_out_num(o, v, 0);
+}
+
+void
+xq_out_end(struct xq_out *o)
+{
+	if (o->flags & XQ_WRITE_BOM_CRLF)
+		put(o, "\r\n", 2);
+	else
+		put(o, "\n", 1);
+	o->nfield = 0;
+}
+
+void
+xq_out_rec(struct xq_out *o, const struct xq_rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		xq_out_field(o, r->f[i], r->len[i]);
+	xq_out_end(o);
+}
+
+void
+xq_out_close(struct xq_out *o)
+{
+	int failed = fflush(o->fp) == EOF || ferror(o->fp);
+	int err = errno;
+
+	if (o->fp == stdout) {
+		/* a closed pipe means the reader has all it wanted: say nothing */
+		if (failed && err == EPIPE)
+			exit(XQ_IO);
+		if (failed)
+			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(err));
+	} else {
+		if (fclose(o->fp) != 0 && !failed) {
+			failed = 1;
+			err = errno;
+		}
+		if (failed)
+			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(err));
+		if (rename(o->tmp, o->path) != 0)
+			xq_die(XQ_IO, "%s: %s", o->path, strerror(errno));
+		track(o, 0);
+	}
+	free(o->tmp);
+	free(o);
+}
+
+void
+xq_out_abort(struct xq_out *o)
+{
+	if (o == NULL || o->fp == stdout)
+		return;
+	fclose(o->fp);
+	unlink(o->tmp);
+	track(o, 0);
+	free(o->tmp);
+	free(o);
+}

@@ -1,0 +1,259 @@
+/*
+ * xq.h - the one header every xiaoqu filter includes.
+ *
+ * The library gives a filter whole records with their provenance, writes
+ * the stream format of xq-stream(5), parses exact decimals, loads profiles
+ * and reports errors with the exit codes of xiaoqu(7).
+ */
+#ifndef XQ_H
+#define XQ_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define XQ_VERSION "0.1.0"
+
+/* Exit status, the same for every filter. */
+enum xq_exit {
+	XQ_OK = 0,      /* every record passed */
+	XQ_FLAGGED = 1, /* finished, but records were rejected or flagged */
+	XQ_USAGE = 2,   /* bad command line */
+	XQ_INPUT = 3,   /* input that cannot be read as a whole */
+	XQ_IO = 4       /* a read or write failed */
+};
+
+/* ---- errors and memory (util.c) ---------------------------------------- */
+
+extern const char *xq_prog;
+
+void xq_init(const char *argv0);
+__attribute__((noreturn, format(printf, 2, 3)))
+void xq_die(int status, const char *fmt, ...);
+__attribute__((format(printf, 1, 2)))
+void xq_warn(const char *fmt, ...);
+__attribute__((noreturn)) void xq_version(void);
+
+void *xq_malloc(size_t n);
+void *xq_calloc(size_t n, size_t size);
+void *xq_realloc(void *p, size_t n);
+char *xq_strdup(const char *s);
+char *xq_strndup(const char *s, size_t n);
+char *xq_path_join(const char *dir, const char *file);
+const char *xq_basename(const char *path);
+
+/* Parses a whole number for option OPT within [min, max], or dies (exit 2). */
+long xq_opt_long(const char *opt, const char *arg, long min, long max);
+
+/* A growable byte buffer. */
+struct xq_buf {
+	char *p;
+	size_t len, cap;
+};
+void xq_buf_add(struct xq_buf *b, const void *s, size_t n);
+void xq_buf_addc(struct xq_buf *b, char c);
+void xq_buf_adds(struct xq_buf *b, const char *s);
+const char *xq_buf_str(struct xq_buf *b); /* NUL-terminated view */
+void xq_buf_free(struct xq_buf *b);
+
+/* ---- records ------------------------------------------------------------ */
+
+/* Fields are NUL-terminated; len[i] is the byte length (a field may hold NUL
+ * only if the input did, which the reader rejects). */
+struct xq_rec {
+	size_t nf;
+	char **f;
+	size_t *len;
+	const char *source;   /* name of the file being read */
+	long line;            /* physical line where the record starts */
+	const char *problem;  /* decoding problem in this record, or NULL */
+	long problem_col;     /* 1-based byte column of the problem in its line */
+	long problem_line;
+	/* private */
+	struct xq_buf data;
+	size_t *off, cap;
+};
+
+/* Index of the field named NAME in a header record, or -1. */
+int xq_rec_find(const struct xq_rec *header, const char *name);
+/* Field I of R, or "" when the record is short. */
+const char *xq_rec_get(const struct xq_rec *r, int i);
+size_t xq_rec_len(const struct xq_rec *r, int i);
+int xq_rec_blank(const struct xq_rec *r);
+
+/* ---- reader (reader.c) -------------------------------------------------- */
+
+enum xq_enc { XQ_ENC_AUTO, XQ_ENC_UTF8, XQ_ENC_GB18030 };
+
+enum xq_read_flags {
+	XQ_READ_STREAM = 1,  /* input is the stream format: undo \n \r \\ */
+	XQ_READ_NOFAST = 2   /* always go through libcsv (for tests) */
+};
+
+struct xq_reader;
+
+/* Opens PATH ("-" is stdin); dies with exit 3 when it cannot be opened. */
+struct xq_reader *xq_reader_open(const char *path, enum xq_enc enc, int flags);
+struct xq_reader *xq_reader_fopen(FILE *fp, const char *name, enum xq_enc enc,
+    int flags);
+/* Returns the next record, or NULL at end of input. The record is valid
+ * until the next call. Dies with exit 3 on input that cannot be parsed
+ * (an unterminated quote, a field over the size cap) and exit 4 on a read
+ * error. */
+struct xq_rec *xq_reader_next(struct xq_reader *r);
+void xq_reader_set_stream(struct xq_reader *r, int on);
+/* "UTF-8", "UTF-8 with BOM" or "GB18030"; known after the first record. */
+const char *xq_reader_encoding(const struct xq_reader *r);
+int xq_reader_crlf(const struct xq_reader *r);
+long xq_reader_lines(const struct xq_reader *r);  /* physical lines read */
+long xq_reader_blank_lines(const struct xq_reader *r);
+void xq_reader_close(struct xq_reader *r);
+
+extern size_t xq_max_field;  /* bytes; default 1 MiB */
+
+/* ---- writer (writer.c) -------------------------------------------------- */
+
+enum xq_write_flags {
+	XQ_WRITE_HUMAN = 1,  /* real line breaks in fields (quoted) */
+	XQ_WRITE_EXCEL = 2,  /* guard formula cells; with XQ_WRITE_BOM_CRLF... */
+	XQ_WRITE_BOM_CRLF = 4
+};
+
+struct xq_out {
+	FILE *fp;
+	const char *path;
+	int flags;
+	int nfield;   /* fields written on the current line */
+	char *tmp;    /* for -o: written to tmp, renamed at close */
+};
+
+/* Opens PATH for writing ("-" or NULL is stdout). A file is written under a
+ * temporary name and renamed by xq_out_close, so a failed run leaves no
+ * half-written file that looks finished. Dies with exit 4 on failure. */
+struct xq_out *xq_out_open(const char *path, int flags);
+void xq_out_field(struct xq_out *o, const char *s, size_t n);
+void xq_out_str(struct xq_out *o, const char *s);
+void xq_out_num(struct xq_out *o, int64_t v, int decimals);
+void xq_out_long(struct xq_out *o, long v);
+void xq_out_end(struct xq_out *o);
+void xq_out_rec(struct xq_out *o, const struct xq_rec *r);
+/* Flushes, checks and closes; dies with exit 4 on any write error. */
+void xq_out_close(struct xq_out *o);
+/* Abandons an output after a fatal error: removes its temporary file. */
+void xq_out_abort(struct xq_out *o);
+
+/* Escapes S for the stream (\n \r \\) into B; returns 1 if anything changed. */
+int xq_escape(struct xq_buf *b, const char *s, size_t n);
+/* Undoes xq_escape in place; returns the new length. */
+size_t xq_unescape(char *s, size_t n);
+
+/* ---- exact numbers (number.c) ------------------------------------------- */
+
+enum xq_num_err { XQ_NUM_OK = 0, XQ_NUM_SYNTAX, XQ_NUM_RANGE };
+
+/* Parses a plain decimal ("-12", "3.5", "1,234.56") into round(value *
+ * 10^shift) exactly; *inexact is set when digits were rounded away. */
+enum xq_num_err xq_dec_parse(const char *s, size_t n, int shift, int64_t *out,
+    int *inexact);
+/* Formats V / 10^decimals; returns the length written to BUF (>= 32). */
+int xq_dec_format(char *buf, int64_t v, int decimals);
+
+/* ---- text (text.c) ------------------------------------------------------ */
+
+/* Trims ASCII white space and U+3000 from both ends; returns new bounds. */
+void xq_trim(const char **s, size_t *n);
+/* Full-width forms (U+FF01..U+FF5E) and U+3000 to ASCII, through NFKC. */
+char *xq_nfkc(const char *s, size_t n, size_t *outlen);
+int xq_is_ascii(const char *s, size_t n);
+/* Number of code points of valid UTF-8. */
+size_t xq_utf8_chars(const char *s, size_t n);
+/* Edit distance in code points, for "did you mean" messages. */
+size_t xq_edit_distance(const char *a, const char *b);
+
+/* ---- patterns (regex.c) ------------------------------------------------- */
+
+struct xq_re;
+/* Compiles a PCRE2 pattern (UTF, JIT) or dies naming WHERE (exit 3). */
+struct xq_re *xq_re_compile(const char *pattern, const char *where);
+/* Returns the number of captures + 1 on a match, 0 on no match. Captured
+ * group I spans [ov[2i], ov[2i+1]). */
+int xq_re_match(struct xq_re *re, const char *s, size_t n, size_t **ov);
+void xq_re_free(struct xq_re *re);
+
+/* ---- small tables and profiles (profile.c) ------------------------------ */
+
+/* A CSV file loaded whole: a header and rows, every cell a string. */
+struct xq_table {
+	char *path;
+	size_t ncol, nrow;
+	char **head;
+	char **cell;   /* nrow * ncol, row-major; short rows padded with "" */
+	long *line;    /* physical line of each row */
+};
+struct xq_table *xq_table_load(const char *path);
+struct xq_table *xq_table_parse(const char *name, const char *text);
+int xq_table_col(const struct xq_table *t, const char *name);
+/* Like xq_table_col, but dies (exit 3) naming the file when NAME is absent. */
+int xq_table_need(const struct xq_table *t, const char *name);
+const char *xq_table_get(const struct xq_table *t, size_t row, int col);
+void xq_table_free(struct xq_table *t);
+
+struct xq_county {
+	char code[7];
+	char *name;
+	char *city;
+	char *fiscal_coef;   /* as written; "1" when absent */
+};
+
+struct xq_profile {
+	char *dir;
+	struct xq_county *county;   /* sorted by code */
+	size_t ncounty;
+	struct xq_table *settings;  /* settings.csv (key,value) or NULL */
+};
+
+/* Loads the profile folder DIR; counties.csv is required (exit 3). */
+struct xq_profile *xq_profile_load(const char *dir);
+const struct xq_county *xq_profile_county(const struct xq_profile *p,
+    const char *code, size_t n);
+/* Path of FILE in the profile when it exists, else NULL (caller frees). */
+char *xq_profile_file(const struct xq_profile *p, const char *file);
+const char *xq_profile_setting(const struct xq_profile *p, const char *key);
+void xq_profile_free(struct xq_profile *p);
+
+/* ---- column tables (schema.c) ------------------------------------------ */
+
+enum xq_type {
+	XQ_T_CODE, XQ_T_TEXT, XQ_T_YEAR, XQ_T_INT, XQ_T_AREA, XQ_T_MONEY,
+	XQ_T_PERCENT, XQ_T_YESNO, XQ_T_DATE, XQ_T_STATUS
+};
+
+struct xq_column {
+	char *name;            /* canonical */
+	enum xq_type type;
+	int required;
+	int has_min, has_max;
+	int64_t min, max;      /* in the type's units (see schema.c) */
+	struct xq_re *pattern; /* optional extra check */
+	char **alias;          /* header keys (xq_header_key), name included */
+	size_t nalias;
+};
+
+struct xq_schema {
+	char *name;
+	struct xq_column *col;
+	size_t ncol;
+};
+
+/* WHICH is "submission", "progress" or a table file; P may add aliases. */
+struct xq_schema *xq_schema_load(const char *which, const struct xq_profile *p);
+int xq_schema_find(const struct xq_schema *sc, const char *name);
+/* Maps a header cell to a column index (or -1); *shift is the unit's scale
+ * for area (2: ㎡, 6: 万㎡) and money (6: 万元, 2: 元), else 0. */
+int xq_schema_match(const struct xq_schema *sc, const char *cell, size_t n,
+    int *shift);
+char *xq_header_key(const char *s, size_t n);
+void xq_schema_free(struct xq_schema *sc);
+
+#endif
