@@ -39,6 +39,10 @@ struct run {
 	int col_start, col_done, col_status, col_alloc, col_spent;
 	int funds[8], nfunds;
 	struct xq_re *year_re, *date_re, *total_re;
+	struct limits {          /* plausibility bands, from settings.csv */
+		int64_t m2_per_hh[2], hh_per_building[2], yuan_per_m2[2];
+		int64_t wan_per_hh[2], cutoff;
+	} lim;
 	long files, records, valid, rejected, problems, totals, blanks, warnings;
 };
 
@@ -342,7 +346,8 @@ check_field(struct run *R, struct file *F, int k, const char *s, size_t n,
 	case XQ_T_TEXT:
 		v->s = s;
 		v->n = n;
-		if (c->has_max && (int64_t)xq_utf8_chars(s, n) > c->max)
+		if (c->has_max && (int64_t)n > c->max &&
+		    (int64_t)xq_utf8_chars(s, n) > c->max)
 			return "E111";
 		break;
 	case XQ_T_CODE:
@@ -411,6 +416,12 @@ check_fields(struct run *R, struct file *F)
 	for (k = 0; k < R->sc->ncol; k++) {
 		struct value *v = &F->v[k];
 
+		if (F->src[k] < 0) {   /* not in this file */
+			v->ok = v->present = 0;
+			v->s = "";
+			v->n = 0;
+			continue;
+		}
 		s = xq_rec_get(r, F->src[k]);
 		n = xq_rec_len(r, F->src[k]);
 		xq_trim(&s, &n);
@@ -518,10 +529,35 @@ setting(struct run *R, const char *key, int shift, int64_t dflt)
 	return v;
 }
 
+static void
+load_limits(struct run *R)
+{
+	struct limits *l = &R->lim;
+
+	l->m2_per_hh[0] = setting(R, "m2_per_household_min", 2, 3000);
+	l->m2_per_hh[1] = setting(R, "m2_per_household_max", 2, 20000);
+	l->hh_per_building[0] = setting(R, "households_per_building_min", 0, 2);
+	l->hh_per_building[1] = setting(R, "households_per_building_max", 0, 150);
+	l->yuan_per_m2[0] = setting(R, "yuan_per_m2_min", 0, 50);
+	l->yuan_per_m2[1] = setting(R, "yuan_per_m2_max", 0, 1500);
+	l->wan_per_hh[0] = setting(R, "wan_per_household_min", 6, 300000);
+	l->wan_per_hh[1] = setting(R, "wan_per_household_max", 6, 15000000);
+	l->cutoff = setting(R, "build_year_cutoff", 0, 2000);
+}
+
+/* Is X outside [lo * per, hi * per]? */
+static int
+outside(int64_t x, const int64_t band[2], int64_t per)
+{
+	return x < band[0] * per || x > band[1] * per;
+}
+
 /* Warnings on figures that are valid but unlikely (SPEC §3.1). */
 static void
 plausibility(struct run *R, struct file *F, long line)
 {
+	const struct limits *l = &R->lim;
+	char lo[40], hi[40];
 	const struct value *b = val(F, R->total_col[F_BUILDINGS]);
 	const struct value *h = val(F, R->total_col[F_HOUSEHOLDS]);
 	const struct value *a = val(F, R->total_col[F_AREA]);
@@ -530,33 +566,36 @@ plausibility(struct run *R, struct file *F, long line)
 	const struct value *al = val(F, R->col_alloc), *sp = val(F, R->col_spent);
 
 	/* all ratios compared in integers: area in 0.01㎡, money in 1e-6 万元 */
-	if (a->ok && h->ok && h->num > 0 &&
-	    (a->num < setting(R, "m2_per_household_min", 2, 3000) * h->num ||
-	    a->num > setting(R, "m2_per_household_max", 2, 20000) * h->num))
+	if (a->ok && h->ok && h->num > 0 && outside(a->num, l->m2_per_hh, h->num)) {
+		xq_dec_format(lo, l->m2_per_hh[0], 2);
+		xq_dec_format(hi, l->m2_per_hh[1], 2);
 		warn_row(R, F, line, "area_m2", "W303", "%.*s ㎡ for %.*s households is "
 		    "outside %s..%s ㎡ per household", (int)a->n, a->s, (int)h->n, h->s,
-		    "30", "200");
+		    lo, hi);
+	}
 	if (h->ok && b->ok && b->num > 0 &&
-	    (h->num < setting(R, "households_per_building_min", 0, 2) * b->num ||
-	    h->num > setting(R, "households_per_building_max", 0, 150) * b->num))
+	    outside(h->num, l->hh_per_building, b->num))
 		warn_row(R, F, line, "households", "W304", "%.*s households in %.*s "
-		    "buildings is outside 2..150 per building", (int)h->n, h->s,
-		    (int)b->n, b->s);
+		    "buildings is outside %lld..%lld per building", (int)h->n, h->s,
+		    (int)b->n, b->s, (long long)l->hh_per_building[0],
+		    (long long)l->hh_per_building[1]);
 	/* 1e-6 万元 is 0.01 元, so inv / area is 元 per ㎡ */
 	if (inv->ok && a->ok && a->num > 0 && inv->num > 0 &&
-	    (inv->num < setting(R, "yuan_per_m2_min", 0, 50) * a->num ||
-	    inv->num > setting(R, "yuan_per_m2_max", 0, 1500) * a->num))
+	    outside(inv->num, l->yuan_per_m2, a->num))
 		warn_row(R, F, line, "investment", "W305", "%.*s万元 over %.*s ㎡ is "
-		    "outside 50..1500 元 per ㎡", (int)inv->n, inv->s, (int)a->n, a->s);
+		    "outside %lld..%lld 元 per ㎡", (int)inv->n, inv->s, (int)a->n, a->s,
+		    (long long)l->yuan_per_m2[0], (long long)l->yuan_per_m2[1]);
 	if (inv->ok && h->ok && h->num > 0 && inv->num > 0 &&
-	    (inv->num < setting(R, "wan_per_household_min", 6, 300000) * h->num ||
-	    inv->num > setting(R, "wan_per_household_max", 6, 15000000) * h->num))
+	    outside(inv->num, l->wan_per_hh, h->num)) {
+		xq_dec_format(lo, l->wan_per_hh[0] / 10000, 2);
+		xq_dec_format(hi, l->wan_per_hh[1] / 10000, 2);
 		warn_row(R, F, line, "investment", "W306", "%.*s万元 for %.*s households "
-		    "is outside 0.3..15 万元 per household", (int)inv->n, inv->s,
-		    (int)h->n, h->s);
-	if (by->ok && by->num > setting(R, "build_year_cutoff", 0, 2000))
+		    "is outside %s..%s 万元 per household", (int)inv->n, inv->s,
+		    (int)h->n, h->s, lo, hi);
+	}
+	if (by->ok && by->num > l->cutoff)
 		warn_row(R, F, line, "build_year", "W307", "built in %ld, after the "
-		    "national cutoff of 2000", (long)by->num);
+		    "cutoff of %lld", (long)by->num, (long long)l->cutoff);
 	if (al->ok && sp->ok && sp->num > al->num)
 		warn_row(R, F, line, "fund_spent", "W308", "spent %.*s万元 is more than "
 		    "the %.*s万元 allocated", (int)sp->n, sp->s, (int)al->n, al->s);
@@ -665,16 +704,31 @@ check_record(struct run *R, struct file *F, const struct xq_rec *r)
 
 /* ---- totals rows ---- */
 
+/* Could the cell be a totals label? Most cells are numbers or names: a
+ * look at the first character saves the pattern match. */
+static int
+totals_cell(struct run *R, const char *s, size_t n)
+{
+	static const char *const first[] = { "合", "总", "小", "其", "全" };
+	size_t i;
+
+	xq_trim(&s, &n);
+	for (i = 0; i < 5; i++)
+		if (n >= 6 && memcmp(s, first[i], 3) == 0)
+			return xq_re_match(R->total_re, s, n, NULL);
+	return 0;
+}
+
 static int
 totals_row(struct run *R, const struct xq_rec *r, int community)
 {
 	size_t i;
 
 	for (i = 0; i < r->nf && i < 3; i++)
-		if (xq_re_match(R->total_re, r->f[i], r->len[i], NULL))
+		if (totals_cell(R, r->f[i], r->len[i]))
 			return 1;
-	return community >= 0 && xq_re_match(R->total_re, xq_rec_get(r, community),
-	    xq_rec_len(r, community), NULL);
+	return community >= 0 && totals_cell(R, xq_rec_get(r, community),
+	    xq_rec_len(r, community));
 }
 
 static void
@@ -1014,6 +1068,7 @@ main(int argc, char **argv)
 		    xq_profile_setting(R.prof, "plan_year"), 1949, 2100);
 	R.sc = xq_schema_load(schema, R.prof);
 	find_columns(&R);
+	load_limits(&R);
 	R.out = xq_out_open(out, 0);
 	if (rej)
 		R.rej = xq_out_open(rej, XQ_WRITE_EXCEL | (excel ? XQ_WRITE_BOM_CRLF : 0));

@@ -117,6 +117,19 @@ number_case(const char *in, int shift, enum xq_num_err want_err, int64_t want,
 	return 0;
 }
 
+static int
+format_case(int64_t v, int decimals, const char *want)
+{
+	char buf[40];
+
+	xq_dec_format(buf, v, decimals);
+	if (strcmp(buf, want) == 0)
+		return 1;
+	printf("not ok - xq_dec_format(%lld, %d) gave \"%s\", want \"%s\"\n",
+	    (long long)v, decimals, buf, want);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -139,6 +152,12 @@ main(void)
 	number_case("99999999999999999999", 0, XQ_NUM_RANGE, 0, 0) ? passed++ : failed++;
 	number_case("9223372036854775807", 0, XQ_NUM_OK, INT64_MAX, 0) ? passed++ : failed++;
 	number_case("3000", -2, XQ_NUM_OK, 30, 0) ? passed++ : failed++;
+	format_case(5, 2, "0.05") ? passed++ : failed++;
+	format_case(-5, 2, "-0.05") ? passed++ : failed++;
+	format_case(0, 0, "0") ? passed++ : failed++;
+	format_case(0, 2, "0.00") ? passed++ : failed++;
+	format_case(123456, 2, "1234.56") ? passed++ : failed++;
+	format_case(INT64_MIN, 2, "-92233720368547758.08") ? passed++ : failed++;
 	printf("reader and numbers: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

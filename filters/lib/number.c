@@ -34,6 +34,52 @@ grouping_ok(const char *s, const char *e)
 	return 1;
 }
 
+static const uint64_t pow10[19] = { 1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL,
+	100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL,
+	10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL };
+
+/* The common case, measured to matter: up to 18 digits, an optional point,
+ * no sign or separator. Returns 0 to hand the text to the general parser. */
+static int
+parse_plain(const char *s, size_t n, int shift, int64_t *out, int *inexact)
+{
+	uint64_t v = 0, q, rem;
+	int digits = 0, frac = -1, exp;
+	size_t i;
+
+	if (n == 0 || n > 19 || !is_digit(s[n - 1]))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (is_digit(s[i])) {
+			v = v * 10 + (uint64_t)(s[i] - '0');
+			digits++;
+			frac += frac >= 0;
+		} else if (s[i] == '.' && frac < 0 && i > 0) {
+			frac = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (digits > 18 || shift < -18 || shift > 18)
+		return 0;
+	exp = shift - (frac < 0 ? 0 : frac);
+	if (exp >= 0) {
+		if (v > (uint64_t)INT64_MAX / pow10[exp])
+			return 0;
+		*out = (int64_t)(v * pow10[exp]);
+		return 1;
+	}
+	if (-exp > 18)
+		return 0;
+	q = v / pow10[-exp];
+	rem = v % pow10[-exp];
+	*inexact = rem != 0;
+	*out = (int64_t)(q + (rem >= pow10[-exp] - rem));
+	return 1;
+}
+
 enum xq_num_err
 xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 {
@@ -44,6 +90,8 @@ xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 	uint64_t v = 0;
 
 	*inexact = 0;
+	if (parse_plain(s, n, shift, out, inexact))
+		return XQ_NUM_OK;
 	if (p < end && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
 	for (int_end = p; int_end < end && (is_digit(*int_end) || *int_end == ',');)
@@ -95,21 +143,20 @@ xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 int
 xq_dec_format(char *buf, int64_t v, int decimals)
 {
-	char tmp[32];
+	char tmp[32], *p = tmp + sizeof tmp;
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	int n = 0, len = 0;
+	int len, i = 0;
 
 	do {
-		tmp[n++] = (char)('0' + u % 10);
+		*--p = (char)('0' + u % 10);
 		u /= 10;
-	} while (u > 0 || n <= decimals);
+		if (++i == decimals)
+			*--p = '.';
+	} while (u > 0 || i <= decimals);
 	if (v < 0)
-		buf[len++] = '-';
-	while (n > 0) {
-		if (n == decimals)
-			buf[len++] = '.';
-		buf[len++] = tmp[--n];
-	}
+		*--p = '-';
+	len = (int)(tmp + sizeof tmp - p);
+	memcpy(buf, p, (size_t)len);
 	buf[len] = '\0';
 	return len;
 }

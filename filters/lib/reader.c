@@ -83,7 +83,7 @@ rec_clear(struct xq_rec *rec)
 }
 
 static void
-rec_add(struct xq_rec *rec, const char *s, size_t n)
+rec_room(struct xq_rec *rec)
 {
 	if (rec->nf == rec->cap) {
 		rec->cap = rec->cap ? rec->cap * 2 : 32;
@@ -91,6 +91,13 @@ rec_add(struct xq_rec *rec, const char *s, size_t n)
 		rec->len = xq_realloc(rec->len, rec->cap * sizeof *rec->len);
 		rec->f = xq_realloc(rec->f, rec->cap * sizeof *rec->f);
 	}
+}
+
+/* A field copied into the record's own buffer (libcsv's path). */
+static void
+rec_add(struct xq_rec *rec, const char *s, size_t n)
+{
+	rec_room(rec);
 	rec->off[rec->nf] = rec->data.len;
 	rec->len[rec->nf] = n;
 	xq_buf_add(&rec->data, s, n);
@@ -98,14 +105,16 @@ rec_add(struct xq_rec *rec, const char *s, size_t n)
 	rec->nf++;
 }
 
+/* Points the fields at their bytes; COPIED says they are in rec->data. */
 static void
-rec_finish(struct xq_reader *r)
+rec_finish(struct xq_reader *r, int copied)
 {
 	struct xq_rec *rec = &r->rec;
 	size_t i;
 
 	for (i = 0; i < rec->nf; i++) {
-		rec->f[i] = rec->data.p + rec->off[i];
+		if (copied)
+			rec->f[i] = rec->data.p + rec->off[i];
 		if ((r->flags & XQ_READ_STREAM) && memchr(rec->f[i], '\\', rec->len[i])) {
 			rec->len[i] = xq_unescape(rec->f[i], rec->len[i]);
 			rec->f[i][rec->len[i]] = '\0';
@@ -152,14 +161,15 @@ fill(struct xq_reader *r)
 		r->in_len -= r->in_pos;
 		r->in_pos = 0;
 	}
-	if (r->in_len == r->in_cap) {
+	if (r->in_len + 1 >= r->in_cap) {
 		if (r->in_cap >= MAX_LINE)
 			xq_die(XQ_INPUT, "%s:%ld: a line longer than %lu MiB", r->name,
 			    r->lineno + 1, MAX_LINE >> 20);
 		r->in_cap *= 2;
 		r->in = xq_realloc(r->in, r->in_cap);
 	}
-	got = fread(r->in + r->in_len, 1, r->in_cap - r->in_len, r->fp);
+	/* one byte is kept spare, so a line's end can always take a NUL */
+	got = fread(r->in + r->in_len, 1, r->in_cap - r->in_len - 1, r->fp);
 	r->in_len += got;
 	if (got == 0) {
 		if (ferror(r->fp))
@@ -194,6 +204,17 @@ next_raw_line(struct xq_reader *r, char **line, size_t *n)
 
 /* ---- decoding ---- */
 
+/* A well-formed 3-byte sequence: no overlong form, no surrogate. */
+static inline int
+three_byte_ok(const unsigned char *p)
+{
+	if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+		return 0;
+	if (p[0] == 0xE0 && p[1] < 0xA0)
+		return 0;
+	return !(p[0] == 0xED && p[1] >= 0xA0);
+}
+
 /* Length of the valid UTF-8 prefix of S. */
 static size_t
 utf8_valid_prefix(const char *s, size_t n)
@@ -215,6 +236,12 @@ utf8_valid_prefix(const char *s, size_t n)
 			break;
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
+			continue;
+		}
+		if (i + 3 <= n && three_byte_ok((const unsigned char *)s + i)) {
+			i += 3;   /* most Chinese text: checked inline */
+			while (i + 3 <= n && three_byte_ok((const unsigned char *)s + i))
+				i += 3;
 			continue;
 		}
 		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
@@ -348,7 +375,7 @@ decode_gb18030(struct xq_reader *r, const char *s, size_t n)
 
 /* The next physical line, decoded to UTF-8, without CR LF. */
 static int
-next_line(struct xq_reader *r, const char **line, size_t *n)
+next_line(struct xq_reader *r, char **line, size_t *n)
 {
 	char *raw, *nul;
 	size_t rn, valid;
@@ -368,7 +395,8 @@ next_line(struct xq_reader *r, const char **line, size_t *n)
 	}
 	if (r->enc == XQ_ENC_GB18030) {
 		decode_gb18030(r, raw, rn);
-		*line = r->dec.p ? r->dec.p : "";
+		xq_buf_str(&r->dec);   /* room for a NUL after the line */
+		*line = r->dec.p;
 		*n = r->dec.len;
 		return 1;
 	}
@@ -379,6 +407,7 @@ next_line(struct xq_reader *r, const char **line, size_t *n)
 		return 1;
 	}
 	repair_utf8(r, raw, rn, valid);
+	xq_buf_str(&r->dec);
 	*line = r->dec.p;
 	*n = r->dec.len;
 	return 1;
@@ -395,20 +424,29 @@ check_field_size(struct xq_reader *r, size_t n)
 }
 
 static void
-split_plain(struct xq_reader *r, const char *s, size_t n)
+field_at(struct xq_reader *r, char *s, size_t n)
 {
-	const char *end = s + n, *comma;
+	struct xq_rec *rec = &r->rec;
 
-	for (;;) {
-		comma = memchr(s, ',', (size_t)(end - s));
-		if (comma == NULL)
-			break;
-		check_field_size(r, (size_t)(comma - s));
-		rec_add(&r->rec, s, (size_t)(comma - s));
+	check_field_size(r, n);
+	rec_room(rec);
+	rec->f[rec->nf] = s;
+	rec->len[rec->nf++] = n;
+	s[n] = '\0';
+}
+
+/* Splits a line with no quote in place: the fields stay in the input
+ * buffer, each comma (and the line's end) overwritten by a NUL. */
+static void
+split_plain(struct xq_reader *r, char *s, size_t n)
+{
+	char *end = s + n, *comma;
+
+	while ((comma = memchr(s, ',', (size_t)(end - s))) != NULL) {
+		field_at(r, s, (size_t)(comma - s));
 		s = comma + 1;
 	}
-	check_field_size(r, (size_t)(end - s));
-	rec_add(&r->rec, s, (size_t)(end - s));
+	field_at(r, s, (size_t)(end - s));
 }
 
 /* Feeds one line to libcsv; on a quoting error marks the record and resyncs
@@ -446,7 +484,7 @@ finish_input(struct xq_reader *r)
 struct xq_rec *
 xq_reader_next(struct xq_reader *r)
 {
-	const char *line;
+	char *line;
 	size_t n;
 
 	if (!r->started) {
@@ -468,7 +506,7 @@ xq_reader_next(struct xq_reader *r)
 		if (!r->rec_open) {
 			if (!(r->flags & XQ_READ_NOFAST) && memchr(line, '"', n) == NULL) {
 				split_plain(r, line, n);
-				rec_finish(r);
+				rec_finish(r, 0);
 				return &r->rec;
 			}
 			r->rec_open = 1;
@@ -476,14 +514,14 @@ xq_reader_next(struct xq_reader *r)
 		feed(r, line, n);
 		if (r->rec_done) {
 			r->rec_open = 0;
-			rec_finish(r);
+			rec_finish(r, 1);
 			return &r->rec;
 		}
 	}
 	finish_input(r);
 	if (r->rec_done) {
 		r->rec_open = 0;
-		rec_finish(r);
+		rec_finish(r, 1);
 		return &r->rec;
 	}
 	return NULL;

@@ -162,23 +162,98 @@ formula_like(const char *s, size_t n)
 }
 
 static void
+write_failed(struct xq_out *o)
+{
+	/* a closed pipe means the reader has all it wanted: say nothing */
+	if (errno == EPIPE && o->fp == stdout)
+		exit(XQ_IO);
+	xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+}
+
+static void
+flush_buf(struct xq_out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, o->fp) != o->len)
+		write_failed(o);
+	o->len = 0;
+}
+
+static void
 put(struct xq_out *o, const char *s, size_t n)
 {
-	if (n && fwrite(s, 1, n, o->fp) != n)
-		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+	if (o->len + n > sizeof o->buf) {
+		flush_buf(o);
+		if (n > sizeof o->buf) {
+			if (fwrite(s, 1, n, o->fp) != n)
+				write_failed(o);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
 }
+
+/* Writes S quoted, through libcsv. */
+static void
+put_quoted(struct xq_out *o, const char *s, size_t n)
+{
+	size_t need = csv_write(NULL, 0, s, n);
+
+	if (need > sizeof o->buf - o->len)
+		flush_buf(o);
+	if (need <= sizeof o->buf) {
+		o->len += csv_write(o->buf + o->len, sizeof o->buf - o->len, s, n);
+		return;
+	}
+	if (csv_fwrite(o->fp, s, n) != 0)
+		write_failed(o);
+}
+
+/* What a byte asks of the writer. */
+enum { ESCAPE = 1, QUOTE = 2, HUMAN_QUOTE = 4 };
+static const unsigned char byte_class[256] = {
+	['\n'] = ESCAPE | HUMAN_QUOTE, ['\r'] = ESCAPE | HUMAN_QUOTE,
+	['\\'] = ESCAPE, [','] = QUOTE | HUMAN_QUOTE, ['"'] = QUOTE | HUMAN_QUOTE,
+};
 
 void
 xq_out_field(struct xq_out *o, const char *s, size_t n)
 {
 	int human = o->flags & XQ_WRITE_HUMAN;
-	const char *special = human ? ",\"\n\r" : ",\"";
+	unsigned char seen = 0;
 	size_t i;
 
-	if (o->nfield++ > 0)
-		put(o, ",", 1);
-	if (!human && (memchr(s, '\n', n) || memchr(s, '\r', n) ||
-	    memchr(s, '\\', n))) {
+	if (o->nfield++ > 0) {
+		if (o->len == sizeof o->buf)
+			flush_buf(o);
+		o->buf[o->len++] = ',';
+	}
+	if (n == 0)
+		return;
+	if (n >= 32) {
+		/* long text: let memchr look, many bytes at a time */
+		if (memchr(s, ',', n) || memchr(s, '"', n))
+			seen |= QUOTE | HUMAN_QUOTE;
+		if (memchr(s, '\n', n) || memchr(s, '\r', n))
+			seen |= ESCAPE | HUMAN_QUOTE;
+		if (memchr(s, '\\', n))
+			seen |= ESCAPE;
+	} else {
+		/* the common case: copy while looking, keep the copy if plain */
+		char *d;
+
+		if (o->len + n > sizeof o->buf)
+			flush_buf(o);
+		d = o->buf + o->len;
+		for (i = 0; i < n; i++)
+			seen |= byte_class[(unsigned char)(d[i] = s[i])];
+		if (!(seen & (human ? HUMAN_QUOTE : QUOTE | ESCAPE)) &&
+		    !((o->flags & XQ_WRITE_EXCEL) && formula_like(s, n))) {
+			o->len += n;
+			return;
+		}
+	}
+	if (!human && (seen & ESCAPE)) {
 		xq_escape(&scratch, s, n);
 		s = scratch.p;
 		n = scratch.len;
@@ -188,18 +263,14 @@ xq_out_field(struct xq_out *o, const char *s, size_t n)
 
 		xq_buf_addc(&guarded, '\'');
 		xq_buf_add(&guarded, s, n);
-		if (csv_fwrite(o->fp, guarded.p, guarded.len) != 0)
-			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+		put_quoted(o, guarded.p, guarded.len);
 		xq_buf_free(&guarded);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (strchr(special, s[i]) != NULL && s[i] != '\0')
-			break;
-	if (i == n)
+	if (seen & (human ? HUMAN_QUOTE : QUOTE))
+		put_quoted(o, s, n);
+	else
 		put(o, s, n);
-	else if (csv_fwrite(o->fp, s, n) != 0)
-		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
 }
 
 void
@@ -245,15 +316,17 @@ xq_out_rec(struct xq_out *o, const struct xq_rec *r)
 void
 xq_out_close(struct xq_out *o)
 {
-	int failed = fflush(o->fp) == EOF || ferror(o->fp);
-	int err = errno;
+	int failed, err;
+
+	flush_buf(o);
+	failed = fflush(o->fp) == EOF || ferror(o->fp);
+	err = errno;
 
 	if (o->fp == stdout) {
-		/* a closed pipe means the reader has all it wanted: say nothing */
-		if (failed && err == EPIPE)
-			exit(XQ_IO);
-		if (failed)
-			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(err));
+		if (failed) {
+			errno = err;
+			write_failed(o);
+		}
 	} else {
 		if (fclose(o->fp) != 0 && !failed) {
 			failed = 1;

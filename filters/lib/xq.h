@@ -126,6 +126,8 @@ struct xq_out {
 	int flags;
 	int nfield;   /* fields written on the current line */
 	char *tmp;    /* for -o: written to tmp, renamed at close */
+	size_t len;   /* bytes waiting in buf */
+	char buf[65536];
 };
 
 /* Opens PATH for writing ("-" or NULL is stdout). A file is written under a
