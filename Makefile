@@ -20,8 +20,9 @@ PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 
-TOOLS := validate
-LIBOBJ := util record reader writer number text regex profile schema
+TOOLS := $(patsubst filters/%.c,%,$(wildcard filters/*.c))
+LIBOBJ := $(patsubst filters/lib/%.c,%,$(wildcard filters/lib/*.c))
+LIBHDR := $(wildcard filters/lib/*.h)
 MAN := $(wildcard man/*.1 man/*.5 man/*.7)
 
 BUILD_PACKAGES := gcc make libc6-dev libcsv-dev libpcre2-dev libutf8proc-dev \
@@ -59,12 +60,12 @@ $(BUILD)/deps.ok:
 	$(Q)pipelines/need-packages "building xiaoqu" $(BUILD_PACKAGES)
 	$(Q)mkdir -p $(@D) && touch $@
 
-$(BUILD)/lib/%.o: filters/lib/%.c filters/lib/xq.h | $(BUILD)/deps.ok
+$(BUILD)/lib/%.o: filters/lib/%.c $(LIBHDR) | $(BUILD)/deps.ok
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: filters/%.c filters/lib/xq.h | $(BUILD)/deps.ok
+$(BUILD)/%.o: filters/%.c $(LIBHDR) | $(BUILD)/deps.ok
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -100,17 +101,17 @@ bench: all
 # ---- install -------------------------------------------------------------
 
 install: all
-	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" \
-		"$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(MANDIR)/man7"
+	install -d "$(DESTDIR)$(BINDIR)"
 	install -m 755 $(PROGS) "$(DESTDIR)$(BINDIR)"
-	install -m 644 $(filter %.1,$(MAN)) "$(DESTDIR)$(MANDIR)/man1"
-	install -m 644 $(filter %.5,$(MAN)) "$(DESTDIR)$(MANDIR)/man5"
-	install -m 644 $(filter %.7,$(MAN)) "$(DESTDIR)$(MANDIR)/man7"
+	for m in $(MAN); do \
+		install -d "$(DESTDIR)$(MANDIR)/man$${m##*.}" && \
+		install -m 644 "$$m" "$(DESTDIR)$(MANDIR)/man$${m##*.}"; done
 .PHONY: install
 
 uninstall:
-	rm -f $(TOOLS:%="$(DESTDIR)$(BINDIR)"/xq-%)
-	rm -f $(notdir $(MAN):%="$(DESTDIR)$(MANDIR)"/%)
+	for t in $(TOOLS); do rm -f "$(DESTDIR)$(BINDIR)/xq-$$t"; done
+	for m in $(MAN); do \
+		rm -f "$(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m)"; done
 .PHONY: uninstall
 
 clean:
