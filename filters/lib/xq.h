@@ -258,4 +258,8 @@ int xq_schema_match(const struct xq_schema *sc, const char *cell, size_t n,
 char *xq_header_key(const char *s, size_t n);
 void xq_schema_free(struct xq_schema *sc);
 
+/* ---- modules shared by later filters ------------------------------------- */
+
+#include "names.h"      /* community-name keys: dedupe, score-performance */
+
 #endif
