@@ -1081,5 +1081,10 @@ main(int argc, char **argv)
 		xq_out_close(R.rej);
 	xq_out_close(R.out);
 	summary(&R);
+	xq_re_free(R.year_re);
+	xq_re_free(R.date_re);
+	xq_re_free(R.total_re);
+	xq_schema_free(R.sc);
+	xq_profile_free(R.prof);
 	return R.rejected || R.warnings ? XQ_FLAGGED : XQ_OK;
 }
