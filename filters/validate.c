@@ -302,6 +302,18 @@ parse_word(const struct xq_column *c, const char *s, size_t n, struct value *v)
 	return "E112";
 }
 
+/* "100.00" -> "100", "0.500000" -> "0.5" */
+static void
+trim_zeros(char *s, int len)
+{
+	if (strchr(s, '.') == NULL)
+		return;
+	while (len > 0 && s[len - 1] == '0')
+		s[--len] = '\0';
+	if (len > 0 && s[len - 1] == '.')
+		s[--len] = '\0';
+}
+
 static const char *
 message_for(const char *code, const struct xq_column *c)
 {
@@ -322,9 +334,25 @@ message_for(const char *code, const struct xq_column *c)
 		{ "E112", "is not a status (未开工, 前期, 在建, 完工)" },
 		{ "E113", "is not a 6-digit county code" },
 	};
+	static char buf[128];
+	char lo[40] = "", hi[40] = "";
+	int dec = c == NULL ? 0 : c->type == XQ_T_MONEY ? 6 :
+	    (c->type == XQ_T_AREA || c->type == XQ_T_PERCENT) ? 2 : 0;
 	size_t i;
 
-	(void)c;
+	if (c != NULL && strcmp(code, "E111") == 0) {
+		snprintf(buf, sizeof buf, "is longer than %lld characters",
+		    (long long)c->max);
+		return buf;
+	}
+	if (c != NULL && strcmp(code, "E104") == 0 && (c->has_min || c->has_max)) {
+		if (c->has_min)
+			trim_zeros(lo, xq_dec_format(lo, c->min, dec));
+		if (c->has_max)
+			trim_zeros(hi, xq_dec_format(hi, c->max, dec));
+		snprintf(buf, sizeof buf, "is out of range (%s..%s)", lo, hi);
+		return buf;
+	}
 	for (i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
 		if (strcmp(msgs[i].code, code) == 0)
 			return msgs[i].msg;
