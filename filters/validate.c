@@ -57,6 +57,7 @@ struct file {
 	long messages;
 	struct value v[MAXCOL];
 	int bad;                   /* problems in the current record */
+	const struct xq_county *county; /* the registry entry of this record */
 	int in_totals;             /* checking a totals row: nothing is rejected */
 	const struct xq_rec *rec;
 };
@@ -164,15 +165,15 @@ strip_count_unit(const char *s, size_t *n)
 	static const char *const units[] = { "户", "栋", "幢", "个", "部", "台",
 		"座", NULL };
 	const char *const *u;
-	size_t k;
 
-	for (u = units; *u; u++) {
-		k = strlen(*u);
-		if (*n > k && memcmp(s + *n - k, *u, k) == 0) {
-			*n -= k;
+	/* every unit is one 3-byte character */
+	if (*n <= 3 || (unsigned char)s[*n - 1] < 0x80)
+		return;
+	for (u = units; *u; u++)
+		if (memcmp(s + *n - 3, *u, 3) == 0) {
+			*n -= 3;
 			return;
 		}
-	}
 }
 
 static int
@@ -214,7 +215,7 @@ parse_year(struct run *R, const char *s, size_t n, struct value *v)
 	if (m == 0 || m > 12)
 		return "E106";
 	v->num = y;
-	v->n = (size_t)snprintf(v->buf, sizeof v->buf, "%ld", y);
+	v->n = (size_t)xq_dec_format(v->buf, y, 0);
 	return NULL;
 }
 
@@ -290,7 +291,9 @@ parse_word(const struct xq_column *c, const char *s, size_t n, struct value *v)
 			v->num = 0;
 		else
 			return "E108";
-		v->n = (size_t)snprintf(v->buf, sizeof v->buf, "%d", (int)v->num);
+		v->buf[0] = (char)('0' + v->num);
+		v->buf[1] = '\0';
+		v->n = 1;
 		return NULL;
 	}
 	for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
@@ -384,7 +387,7 @@ check_field(struct run *R, struct file *F, int k, const char *s, size_t n,
 		for (i = 0; i < 6; i++)
 			if (s[i] < '0' || s[i] > '9')
 				return "E113";
-		if (R->prof && xq_profile_county(R->prof, s, n) == NULL)
+		if (R->prof && (F->county = xq_profile_county(R->prof, s, n)) == NULL)
 			return "E110";
 		v->s = s;
 		v->n = n;
@@ -633,12 +636,11 @@ static void
 registry_fill(struct run *R, struct file *F, long line)
 {
 	const struct value *code = val(F, R->col_code);
-	const struct xq_county *c;
+	const struct xq_county *c = F->county;
 	struct value *name = R->col_county >= 0 ? &F->v[R->col_county] : NULL;
 	struct value *city = R->col_city >= 0 ? &F->v[R->col_city] : NULL;
 
-	if (R->prof == NULL || !code->ok ||
-	    (c = xq_profile_county(R->prof, code->s, code->n)) == NULL)
+	if (R->prof == NULL || !code->ok || c == NULL)
 		return;
 	if (name && name->ok && (name->n != strlen(c->name) ||
 	    memcmp(name->s, c->name, name->n) != 0))
@@ -672,7 +674,10 @@ write_record(struct run *R, struct file *F)
 			xq_out_long(R->out, R->plan_year);
 			continue;
 		}
-		xq_out_field(R->out, F->v[k].s, F->v[k].n);
+		if (R->sc->col[k].type == XQ_T_TEXT || R->sc->col[k].type == XQ_T_CODE)
+			xq_out_field(R->out, F->v[k].s, F->v[k].n);
+		else   /* formatted here: digits, points, dashes, ids */
+			xq_out_plain(R->out, F->v[k].s, F->v[k].n);
 	}
 	xq_out_end(R->out);
 }
@@ -694,6 +699,7 @@ check_record(struct run *R, struct file *F, const struct xq_rec *r)
 {
 	F->rec = r;
 	F->bad = 0;
+	F->county = NULL;
 	R->records++;
 	if (r->problem) {
 		char msg[160];

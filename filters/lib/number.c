@@ -140,19 +140,36 @@ xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 	return XQ_NUM_OK;
 }
 
+static const char two_digits[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 int
 xq_dec_format(char *buf, int64_t v, int decimals)
 {
-	char tmp[32], *p = tmp + sizeof tmp;
+	char tmp[48], *p = tmp + sizeof tmp;
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	int len, i = 0;
+	int len, d;
 
-	do {
+	/* the digits after the point, then at least one before it */
+	for (d = 0; d < decimals; d++) {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
-		if (++i == decimals)
-			*--p = '.';
-	} while (u > 0 || i <= decimals);
+	}
+	if (decimals > 0)
+		*--p = '.';
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		*--p = '-';
 	len = (int)(tmp + sizeof tmp - p);

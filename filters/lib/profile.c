@@ -141,6 +141,43 @@ six_digits(const char *s)
 	return s[6] == '\0';
 }
 
+static uint32_t
+code_number(const char *code)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		v = v * 10 + (uint32_t)(code[i] - '0');
+	return v;
+}
+
+static size_t
+code_slot(const struct xq_profile *p, uint32_t v)
+{
+	return (size_t)(v * 2654435761U) & (p->nslot - 1);
+}
+
+/* An open-addressing table over the codes: a registry look-up per record
+ * is measured to matter. */
+static void
+index_counties(struct xq_profile *p)
+{
+	size_t i, h;
+
+	for (p->nslot = 16; p->nslot < 2 * p->ncounty; p->nslot *= 2)
+		;
+	p->slot = xq_malloc(p->nslot * sizeof *p->slot);
+	for (i = 0; i < p->nslot; i++)
+		p->slot[i] = -1;
+	for (i = 0; i < p->ncounty; i++) {
+		h = code_slot(p, code_number(p->county[i].code));
+		while (p->slot[h] >= 0)
+			h = (h + 1) & (p->nslot - 1);
+		p->slot[h] = (int32_t)i;
+	}
+}
+
 static void
 load_counties(struct xq_profile *p, const char *path)
 {
@@ -170,6 +207,7 @@ load_counties(struct xq_profile *p, const char *path)
 			xq_die(XQ_INPUT, "%s: county_code %s is listed twice", path,
 			    p->county[i].code);
 	xq_table_free(t);
+	index_counties(p);
 }
 
 struct xq_profile *
@@ -196,13 +234,19 @@ xq_profile_load(const char *dir)
 const struct xq_county *
 xq_profile_county(const struct xq_profile *p, const char *code, size_t n)
 {
-	struct xq_county key;
+	size_t i, h;
+	uint32_t v;
 
 	if (n != 6)
 		return NULL;
-	memcpy(key.code, code, 6);
-	key.code[6] = '\0';
-	return bsearch(&key, p->county, p->ncounty, sizeof key, by_code);
+	for (i = 0; i < 6; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return NULL;
+	v = code_number(code);
+	for (h = code_slot(p, v); p->slot[h] >= 0; h = (h + 1) & (p->nslot - 1))
+		if (memcmp(p->county[p->slot[h]].code, code, 6) == 0)
+			return &p->county[p->slot[h]];
+	return NULL;
 }
 
 char *
@@ -245,6 +289,7 @@ xq_profile_free(struct xq_profile *p)
 		free(p->county[i].fiscal_coef);
 	}
 	free(p->county);
+	free(p->slot);
 	xq_table_free(p->settings);
 	free(p->dir);
 	free(p);

@@ -14,17 +14,6 @@ xq_rec_find(const struct xq_rec *header, const char *name)
 	return -1;
 }
 
-const char *
-xq_rec_get(const struct xq_rec *r, int i)
-{
-	return i >= 0 && (size_t)i < r->nf ? r->f[i] : "";
-}
-
-size_t
-xq_rec_len(const struct xq_rec *r, int i)
-{
-	return i >= 0 && (size_t)i < r->nf ? r->len[i] : 0;
-}
 
 int
 xq_rec_blank(const struct xq_rec *r)

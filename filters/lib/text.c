@@ -31,6 +31,11 @@ xq_trim(const char **s, size_t *n)
 {
 	size_t k;
 
+	/* nearly every field: nothing to trim at either end */
+	if (*n == 0 || ((unsigned char)(*s)[0] > ' ' && (*s)[0] != '\xE3' &&
+	    (unsigned char)(*s)[*n - 1] > ' ' && (*s)[*n - 1] != '\x80'))
+		return;
+
 	while ((k = space_at(*s, *n)) > 0) {
 		*s += k;
 		*n -= k;

@@ -217,19 +217,21 @@ static const unsigned char byte_class[256] = {
 };
 
 void
-xq_out_field(struct xq_out *o, const char *s, size_t n)
+xq_out_flush(struct xq_out *o)
+{
+	flush_buf(o);
+}
+
+/* The field's text, after xq_out_field wrote its comma. */
+void
+xq_out_text(struct xq_out *o, const char *s, size_t n)
 {
 	int human = o->flags & XQ_WRITE_HUMAN;
 	unsigned char seen = 0;
 	size_t i;
 
-	if (o->nfield++ > 0) {
-		if (o->len == sizeof o->buf)
-			flush_buf(o);
-		o->buf[o->len++] = ',';
-	}
-	if (n == 0)
-		return;
+	if (n > sizeof o->buf / 2)
+		flush_buf(o);
 	if (n >= 32) {
 		/* long text: let memchr look, many bytes at a time */
 		if (memchr(s, ',', n) || memchr(s, '"', n))
@@ -284,7 +286,7 @@ xq_out_num(struct xq_out *o, int64_t v, int decimals)
 {
 	char buf[40];
 
-	xq_out_field(o, buf, (size_t)xq_dec_format(buf, v, decimals));
+	xq_out_plain(o, buf, (size_t)xq_dec_format(buf, v, decimals));
 }
 
 void

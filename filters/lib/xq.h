@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define XQ_VERSION "0.1.0"
 
@@ -77,9 +78,19 @@ struct xq_rec {
 
 /* Index of the field named NAME in a header record, or -1. */
 int xq_rec_find(const struct xq_rec *header, const char *name);
-/* Field I of R, or "" when the record is short. */
-const char *xq_rec_get(const struct xq_rec *r, int i);
-size_t xq_rec_len(const struct xq_rec *r, int i);
+/* Field I of R, or "" when the record is short or I is -1. */
+static inline const char *
+xq_rec_get(const struct xq_rec *r, int i)
+{
+	return i >= 0 && (size_t)i < r->nf ? r->f[i] : "";
+}
+
+static inline size_t
+xq_rec_len(const struct xq_rec *r, int i)
+{
+	return i >= 0 && (size_t)i < r->nf ? r->len[i] : 0;
+}
+
 int xq_rec_blank(const struct xq_rec *r);
 
 /* ---- reader (reader.c) -------------------------------------------------- */
@@ -134,7 +145,37 @@ struct xq_out {
  * temporary name and renamed by xq_out_close, so a failed run leaves no
  * half-written file that looks finished. Dies with exit 4 on failure. */
 struct xq_out *xq_out_open(const char *path, int flags);
-void xq_out_field(struct xq_out *o, const char *s, size_t n);
+void xq_out_text(struct xq_out *o, const char *s, size_t n);
+void xq_out_flush(struct xq_out *o);
+
+/* Writes one field, escaped and quoted as the output's form needs. Empty
+ * fields and the comma before a field are handled here, inline: most
+ * fields of a wide stream are empty. */
+static inline void
+xq_out_field(struct xq_out *o, const char *s, size_t n)
+{
+	if (o->nfield++ > 0) {
+		if (o->len == sizeof o->buf)
+			xq_out_flush(o);
+		o->buf[o->len++] = ',';
+	}
+	if (n > 0)
+		xq_out_text(o, s, n);
+}
+
+/* Writes a field the caller knows needs no escape, quote or guard (a
+ * number, a code, a date it formatted itself). */
+static inline void
+xq_out_plain(struct xq_out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > sizeof o->buf)
+		xq_out_flush(o);
+	if (o->nfield++ > 0)
+		o->buf[o->len++] = ',';
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
 void xq_out_str(struct xq_out *o, const char *s);
 void xq_out_num(struct xq_out *o, int64_t v, int decimals);
 void xq_out_long(struct xq_out *o, long v);
@@ -212,6 +253,8 @@ struct xq_profile {
 	char *dir;
 	struct xq_county *county;   /* sorted by code */
 	size_t ncounty;
+	int32_t *slot;              /* hash of code -> index in county, -1 */
+	size_t nslot;
 	struct xq_table *settings;  /* settings.csv (key,value) or NULL */
 };
 
