@@ -128,8 +128,15 @@ xq_out_open(const char *path, int flags)
 		o->path = path;
 		o->tmp = xq_malloc(strlen(path) + 16);
 		sprintf(o->tmp, "%s.tmpXXXXXX", path);
-		if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL)
-			xq_die(XQ_IO, "%s: %s", path, strerror(errno));
+		if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+			int err = errno;
+
+			if (fd >= 0)
+				unlink(o->tmp);
+			free(o->tmp);
+			free(o);
+			xq_die(XQ_IO, "%s: %s", path, strerror(err));
+		}
 		mask = umask(0);
 		umask(mask);
 		fchmod(fd, 0666 & ~mask);
