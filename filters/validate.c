@@ -82,11 +82,17 @@ say(struct run *R, struct file *F, long line, const char *col, const char *val,
 {
 	if (R->quiet || ++F->messages > MESSAGES_PER_FILE)
 		return;
-	if (val == NULL)
+	if (val == NULL) {
 		xq_warn("%s:%ld:%s: %s (%s)", F->name, line, col, msg, code);
-	else
-		xq_warn("%s:%ld:%s: \"%.*s\" %s (%s)", F->name, line, col,
-		    (int)(n > 120 ? 120 : n), val, msg, code);
+		return;
+	}
+	if (n > 120) {   /* cut at a character boundary */
+		n = 120;
+		while (n > 0 && ((unsigned char)val[n] & 0xC0) == 0x80)
+			n--;
+	}
+	xq_warn("%s:%ld:%s: \"%.*s\" %s (%s)", F->name, line, col, (int)n, val,
+	    msg, code);
 }
 
 /* Records one problem of the current record: a row in the rejects file. */
@@ -426,8 +432,9 @@ check_field(struct run *R, struct file *F, int k, const char *s, size_t n,
 	}
 	if (err)
 		return err;
-	if ((c->has_min && v->num < c->min) || (c->has_max && c->type != XQ_T_TEXT &&
-	    v->num > c->max))
+	if (c->type != XQ_T_TEXT && c->type != XQ_T_CODE && c->type != XQ_T_STATUS &&
+	    c->type != XQ_T_YESNO &&
+	    ((c->has_min && v->num < c->min) || (c->has_max && v->num > c->max)))
 		return "E104";
 	if (c->pattern && xq_re_match(c->pattern, v->s, v->n, NULL) == 0)
 		return "E105";
@@ -706,8 +713,8 @@ check_record(struct run *R, struct file *F, const struct xq_rec *r)
 
 		snprintf(msg, sizeof msg, "%s at line %ld, byte %ld", r->problem,
 		    r->problem_line, r->problem_col);
-		reject(R, F, "-", NULL, 0, strstr(r->problem, "quot") ? "E002" : "E001",
-		    msg);
+		reject(R, F, "(record)", NULL, 0, strstr(r->problem, "quot") ? "E002" :
+		    "E001", msg);
 	}
 	if (r->nf > F->header_fields) {
 		size_t i;
@@ -720,12 +727,15 @@ check_record(struct run *R, struct file *F, const struct xq_rec *r)
 
 			snprintf(msg, sizeof msg, "the row has %zu fields, the header %zu",
 			    r->nf, F->header_fields);
-			reject(R, F, "-", r->f[i], r->len[i], "E003", msg);
+			reject(R, F, "(record)", r->f[i], r->len[i], "E003", msg);
 		}
 	}
-	check_fields(R, F);
-	cross_check(R, F);
-	add_to_totals(R, F);
+	/* after a quoting error the fields are fragments: one problem is enough */
+	if (F->bad == 0 || r->problem == NULL || !strstr(r->problem, "quot")) {
+		check_fields(R, F);
+		cross_check(R, F);
+		add_to_totals(R, F);
+	}
 	if (F->bad) {
 		R->rejected++;
 		return;
@@ -839,6 +849,10 @@ map_header(struct run *R, struct file *F, const struct xq_rec *r, int commit)
 			xq_die(XQ_INPUT, "%s:%ld: columns %d and %zu are both %s (\"%s\", "
 			    "\"%s\")", F->name, r->line, F->src[k] + 1, i + 1,
 			    R->sc->col[k].name, r->f[F->src[k]], r->f[i]);
+		if (shift < 0)
+			xq_die(XQ_INPUT, "%s:%ld: column %zu \"%s\": a unit this table does not "
+			    "know for %s (known: ㎡, 万㎡, 公顷; 元, 千元, 万元, 亿元)", F->name,
+			    r->line, i + 1, r->f[i], R->sc->col[k].name);
 		F->src[k] = (int)i;
 		F->shift[k] = shift;
 	}
@@ -1049,15 +1063,31 @@ parse_encoding(const char *s)
 	xq_die(XQ_USAGE, "-e: \"%s\" is not auto, utf-8 or gb18030", s);
 }
 
+static long
+profile_year(const struct xq_profile *p)
+{
+	const char *s = xq_profile_setting(p, "plan_year");
+	int64_t y;
+	int inexact;
+
+	if (xq_dec_parse(s, strlen(s), 0, &y, &inexact) != XQ_NUM_OK || inexact ||
+	    y < 1949 || y > 2100)
+		xq_die(XQ_INPUT, "%s/settings.csv: plan_year \"%s\" is not a year from "
+		    "1949 to 2100", p->dir, s);
+	return (long)y;
+}
+
 static void
 summary(struct run *R)
 {
 	if (R->quiet)
 		return;
-	xq_warn("%ld file%s, %ld records: %ld valid, %ld rejected (%ld problems); "
-	    "%ld totals rows and %ld blank rows dropped; %ld warnings", R->files,
-	    R->files == 1 ? "" : "s", R->records, R->valid, R->rejected, R->problems,
-	    R->totals, R->blanks, R->warnings);
+	xq_warn("%ld file%s, %ld record%s: %ld valid, %ld rejected (%ld problem%s); "
+	    "%ld totals row%s and %ld blank row%s dropped; %ld warning%s", R->files,
+	    R->files == 1 ? "" : "s", R->records, R->records == 1 ? "" : "s",
+	    R->valid, R->rejected, R->problems, R->problems == 1 ? "" : "s",
+	    R->totals, R->totals == 1 ? "" : "s", R->blanks, R->blanks == 1 ? "" : "s",
+	    R->warnings, R->warnings == 1 ? "" : "s");
 }
 
 int
@@ -1075,7 +1105,7 @@ main(int argc, char **argv)
 	int c, excel = 0, i;
 
 	xq_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "he:o:p:qr:s:y:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVe:o:p:qr:s:y:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': R.enc = parse_encoding(optarg); break;
 		case 'o': out = optarg; break;
@@ -1098,8 +1128,7 @@ main(int argc, char **argv)
 	if (profile)
 		R.prof = xq_profile_load(profile);
 	if (R.plan_year == 0 && xq_profile_setting(R.prof, "plan_year"))
-		R.plan_year = xq_opt_long("plan_year in settings.csv",
-		    xq_profile_setting(R.prof, "plan_year"), 1949, 2100);
+		R.plan_year = profile_year(R.prof);
 	R.sc = xq_schema_load(schema, R.prof);
 	find_columns(&R);
 	load_limits(&R);

@@ -214,29 +214,31 @@ match_key(const struct xq_schema *sc, const char *key)
 }
 
 /* The scale a unit in a header gives: area to hundredths of ㎡, money to
- * millionths of 万元. 0 when the unit is not one of these. */
+ * millionths of 万元; 0 for a unit of no concern (户, 栋, %), -1 for an area
+ * or money unit we do not know (亩, 美元), which must not be guessed. */
 static int
 unit_shift(enum xq_type type, const char *unit)
 {
-	static const char *const m2[] = { "m2", "平方米", "平米", "m²" };
-	static const char *const wm2[] = { "万m2", "万平方米", "万平米", "万m²" };
+	static const struct {
+		enum xq_type type;
+		const char *unit;
+		int shift;
+	} units[] = {
+		{ XQ_T_AREA, "m2", 2 }, { XQ_T_AREA, "平方米", 2 },
+		{ XQ_T_AREA, "平米", 2 }, { XQ_T_AREA, "m²", 2 },
+		{ XQ_T_AREA, "万m2", 6 }, { XQ_T_AREA, "万平方米", 6 },
+		{ XQ_T_AREA, "万平米", 6 }, { XQ_T_AREA, "公顷", 6 },
+		{ XQ_T_MONEY, "万元", 6 }, { XQ_T_MONEY, "元", 2 },
+		{ XQ_T_MONEY, "千元", 5 }, { XQ_T_MONEY, "亿元", 10 },
+	};
 	size_t i;
 
-	if (type == XQ_T_AREA) {
-		for (i = 0; i < 4; i++) {
-			if (strcmp(unit, m2[i]) == 0)
-				return 2;
-			if (strcmp(unit, wm2[i]) == 0)
-				return 6;
-		}
-	}
-	if (type == XQ_T_MONEY) {
-		if (strcmp(unit, "万元") == 0)
-			return 6;
-		if (strcmp(unit, "元") == 0)
-			return 2;
-	}
-	return 0;
+	if (type != XQ_T_AREA && type != XQ_T_MONEY)
+		return 0;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (units[i].type == type && strcmp(unit, units[i].unit) == 0)
+			return units[i].shift;
+	return -1;
 }
 
 int

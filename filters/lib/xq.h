@@ -295,7 +295,8 @@ struct xq_schema {
 struct xq_schema *xq_schema_load(const char *which, const struct xq_profile *p);
 int xq_schema_find(const struct xq_schema *sc, const char *name);
 /* Maps a header cell to a column index (or -1); *shift is the unit's scale
- * for area (2: ㎡, 6: 万㎡) and money (6: 万元, 2: 元), else 0. */
+ * for area (2: ㎡, 6: 万㎡) and money (6: 万元, 2: 元), 0 when the header
+ * names no unit, -1 when it names an area or money unit not known. */
 int xq_schema_match(const struct xq_schema *sc, const char *cell, size_t n,
     int *shift);
 char *xq_header_key(const char *s, size_t n);
