@@ -117,13 +117,23 @@ struct xq_out *
 xq_out_open(const char *path, int flags)
 {
 	struct xq_out *o = xq_calloc(1, sizeof *o);
+	struct stat st;
 	mode_t mask;
-	int fd;
+	int fd = -1;
 
 	o->flags = flags;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fp = stdout;
 		o->path = "standard output";
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device or a pipe (/dev/full, /dev/stdout): written in place */
+		o->path = path;
+		if ((o->fp = fopen(path, "w")) == NULL) {
+			int err = errno;
+
+			free(o);
+			xq_die(XQ_IO, "%s: %s", path, strerror(err));
+		}
 	} else {
 		o->path = path;
 		o->tmp = xq_malloc(strlen(path) + 16);
@@ -343,9 +353,10 @@ xq_out_close(struct xq_out *o)
 		}
 		if (failed)
 			xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(err));
-		if (rename(o->tmp, o->path) != 0)
+		if (o->tmp != NULL && rename(o->tmp, o->path) != 0)
 			xq_die(XQ_IO, "%s: %s", o->path, strerror(errno));
-		track(o, 0);
+		if (o->tmp != NULL)
+			track(o, 0);
 	}
 	free(o->tmp);
 	free(o);
@@ -357,8 +368,10 @@ xq_out_abort(struct xq_out *o)
 	if (o == NULL || o->fp == stdout)
 		return;
 	fclose(o->fp);
-	unlink(o->tmp);
-	track(o, 0);
+	if (o->tmp != NULL) {
+		unlink(o->tmp);
+		track(o, 0);
+	}
 	free(o->tmp);
 	free(o);
 }
