@@ -142,11 +142,11 @@ if ! declare -F assert_stderr_line >/dev/null; then
 		if (($# == 1)) && [[ $'\n'$stderr$'\n' == *$'\n'"$1"$'\n'* ]]; then
 			return 0
 		fi
-		local -a lines=("${stderr_lines[@]}")
+		local output="$stderr" lines=("${stderr_lines[@]}")
 		assert_line "$@"
 	}
 	refute_stderr_line() {
-		local -a lines=("${stderr_lines[@]}")
+		local output="$stderr" lines=("${stderr_lines[@]}")
 		refute_line "$@"
 	}
 fi

@@ -1,0 +1,983 @@
+/*
+ * xq-dedupe - drop duplicate communities from the stream.
+ *
+ * A community is known by its key: county_code, the key of its name and
+ * the key of its address (names.c). The first record of a key is kept
+ * (-k last: the last); a later one that repeats it field for field is a
+ * copy, one with other figures a conflict. Both are dropped and listed in
+ * the duplicates file with the record kept, as are records of communities
+ * the history file says were renovated before. A kept record whose name
+ * and address are also kept under another county is flagged, not dropped.
+ *
+ * Memory is per distinct key, not per record: the map keeps a hash of the
+ * kept record and where it is in the input, and the record is read again
+ * when a conflict needs its figures. So the input must be a file that can
+ * be read again; input from a pipe is copied to an unlinked temporary file
+ * as it is read (a stdio cookie stream, so -k first still streams). -k last
+ * reads the input twice: once to find the last record of each key, once to
+ * write.
+ */
+#define _GNU_SOURCE        /* fopencookie */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xq.h"
+
+#define MESSAGES 50        /* conflicts and flags told on stderr */
+#define SHOWN 3            /* differing fields named in a reason */
+#define NOSRC 0xFFFFu      /* source id not kept: read the record again */
+#define NOLINE 0xFFFFFFFFu /* line not a number: read the record again */
+#define SEP "\x1f"
+
+enum keep { KEEP_FIRST, KEEP_LAST };
+
+/* What is kept per key: a hash of the kept record and where it is. */
+struct kept {
+	uint64_t sum;      /* every field but source and line */
+	uint64_t at;       /* byte offset << 16 | source id */
+	uint32_t len;      /* bytes of the record in the input */
+	uint32_t line;     /* its line column */
+};
+
+/* The input, read in passes, and the byte offset of each record found by
+ * counting line ends beside the reader. */
+struct input {
+	const char *name;
+	int fd;            /* the file, or the copy of a pipe */
+	int from;          /* the pipe being copied, or -1 */
+	off_t base;
+	FILE *fp;
+	struct xq_reader *rd;
+	off_t at;          /* where line `line` starts is at + pos */
+	size_t pos, len;
+	long line;
+	char buf[1 << 16];
+	FILE *again_fp;    /* a record read again */
+	struct xq_reader *again;
+	char *again_buf;
+};
+
+/* Communities renovated before: county + name key to entries. */
+struct history {
+	const char *name;
+	struct xq_keymap *map;
+	uint32_t *first, *last;   /* by map id */
+	struct hentry {
+		uint64_t addr;        /* hash of the address key, 0: none given */
+		long line;
+		char *year;
+		uint32_t next;
+	} *e;
+	size_t n, cap;
+};
+
+/* The record in hand. */
+struct row {
+	const struct xq_rec *r;
+	off_t off;
+	size_t len;
+	struct xq_hash key;
+	uint64_t sum;
+	int named;         /* has a community name */
+};
+
+struct run {
+	enum keep keep;
+	int quiet;
+	struct xq_suffixes *suf;
+	struct history *hist;
+	struct input in;
+	struct xq_out *out, *dup;
+	char **col;
+	size_t ncol;
+	int c_source, c_line, c_code, c_name, c_addr;
+	struct xq_keymap *keys, *places, *sources;
+	struct kept *kept;
+	uint32_t *place_of;       /* by place id: the key id kept there first */
+	char **source;
+	size_t cap_kept, cap_place;
+	uint32_t last_src;
+	struct xq_buf nkey, akey, buf, why, msg;
+	long records, nkept, copies, conflicts, renovated, flags, messages;
+};
+
+static const char *const usage_text =
+"usage: xq-dedupe [-q] [-p PROFILE] [-H HISTORY] [-k first|last]\n"
+"                 [-d DUPLICATES] [-o OUT] [--max-field BYTES] [FILE]\n";
+
+__attribute__((noreturn)) static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(XQ_USAGE);
+}
+
+__attribute__((noreturn)) static void
+help(void)
+{
+	fputs(usage_text, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		xq_die(XQ_IO, "standard output: write error: %s", strerror(errno));
+	exit(XQ_OK);
+}
+
+/* ---- the input ---- */
+
+/* Reads from the pipe and appends what it read to the copy. */
+static ssize_t
+tee_read(void *cookie, char *buf, size_t n)
+{
+	struct input *in = cookie;
+	ssize_t got, put;
+	size_t done;
+
+	while ((got = read(in->from, buf, n)) < 0 && errno == EINTR)
+		;
+	for (done = 0; got > 0 && done < (size_t)got; done += (size_t)put)
+		while ((put = write(in->fd, buf + done, (size_t)got - done)) < 0)
+			if (errno != EINTR)
+				xq_die(XQ_IO, "%s: keeping a copy of the input in $TMPDIR: %s",
+				    in->name, strerror(errno));
+	return got;
+}
+
+static void
+input_open(struct input *in, const char *path)
+{
+	const char *dir = getenv("TMPDIR");
+	struct stat st;
+	char *tmp;
+	int fd;
+
+	in->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
+	in->from = -1;
+	if (strcmp(path, "-") == 0)
+		fd = 0;
+	else if ((fd = open(path, O_RDONLY)) < 0)
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(EISDIR));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (in->base = lseek(fd, 0, SEEK_CUR)) >= 0) {
+		if ((in->fd = fd == 0 ? dup(0) : fd) < 0)
+			xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
+		return;
+	}
+	tmp = xq_path_join(dir && *dir ? dir : "/tmp", "xq-dedupe.XXXXXX");
+	if ((in->fd = mkstemp(tmp)) < 0)
+		xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	in->from = fd;
+	in->base = 0;
+}
+
+static void
+pass_open(struct input *in)
+{
+	static const cookie_io_functions_t tee = { tee_read, NULL, NULL, NULL };
+	int fd;
+
+	if (in->from >= 0)
+		in->fp = fopencookie(in, "r", tee);
+	else if (lseek(in->fd, in->base, SEEK_SET) < 0 || (fd = dup(in->fd)) < 0 ||
+	    (in->fp = fdopen(fd, "rb")) == NULL)
+		xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
+	if (in->fp == NULL)
+		xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
+	in->rd = xq_reader_fopen(in->fp, in->name, XQ_ENC_UTF8, XQ_READ_STREAM);
+	in->at = in->base;
+	in->pos = in->len = 0;
+	in->line = 1;
+}
+
+/* After the first pass the copy of a pipe is whole. */
+static void
+pass_close(struct input *in)
+{
+	xq_reader_close(in->rd);
+	fclose(in->fp);
+	if (in->from > 0)
+		close(in->from);
+	in->from = -1;
+}
+
+/* The byte offset where physical line LINE starts (the end of the input
+ * when there is no such line). Lines are only ever asked for in order. */
+static off_t
+line_start(struct input *in, long line)
+{
+	char *nl;
+	ssize_t got;
+
+	while (in->line < line) {
+		if (in->pos == in->len) {
+			in->at += (off_t)in->len;
+			in->pos = 0;
+			while ((got = pread(in->fd, in->buf, sizeof in->buf, in->at)) < 0)
+				if (errno != EINTR)
+					xq_die(XQ_IO, "%s: read error: %s", in->name,
+					    strerror(errno));
+			if ((in->len = (size_t)got) == 0)
+				break;
+		}
+		if ((nl = memchr(in->buf + in->pos, '\n', in->len - in->pos)) == NULL) {
+			in->pos = in->len;
+			continue;
+		}
+		in->pos = (size_t)(nl - in->buf) + 1;
+		in->line++;
+	}
+	return in->at + (off_t)in->pos;
+}
+
+/* Reads the kept record of key ID again; valid until the next call. */
+static const struct xq_rec *
+again(struct run *R, uint32_t id)
+{
+	struct input *in = &R->in;
+	off_t off = (off_t)(R->kept[id].at >> 16);
+	size_t len = R->kept[id].len, done = 0;
+	ssize_t got;
+	const struct xq_rec *r;
+
+	if (in->again) {
+		xq_reader_close(in->again);
+		fclose(in->again_fp);
+	}
+	in->again_buf = xq_realloc(in->again_buf, len + 1);
+	while (done < len) {
+		got = pread(in->fd, in->again_buf + done, len - done, off + (off_t)done);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			xq_die(XQ_IO, "%s: read error: %s", in->name,
+			    got == 0 ? "the file shrank" : strerror(errno));
+		done += (size_t)got;
+	}
+	if ((in->again_fp = fmemopen(in->again_buf, len, "r")) == NULL)
+		xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
+	in->again = xq_reader_fopen(in->again_fp, in->name, XQ_ENC_UTF8,
+	    XQ_READ_STREAM);
+	if ((r = xq_reader_next(in->again)) == NULL)
+		xq_die(XQ_IO, "%s: the input changed while it was read", in->name);
+	return r;
+}
+
+/* ---- where records come from ---- */
+
+static const char *
+rec_source(const struct run *R, const struct xq_rec *r)
+{
+	return R->c_source >= 0 ? xq_rec_get(r, R->c_source) : R->in.name;
+}
+
+/* The line column, or the physical line for input without one. */
+static const char *
+rec_line(const struct run *R, const struct xq_rec *r, char *buf)
+{
+	if (R->c_line >= 0)
+		return xq_rec_get(r, R->c_line);
+	snprintf(buf, 24, "%ld", r->line);
+	return buf;
+}
+
+static uint32_t
+source_id(struct run *R, const char *s)
+{
+	struct xq_hash h;
+	uint32_t id;
+	int added;
+
+	if (R->last_src != NOSRC && strcmp(R->source[R->last_src], s) == 0)
+		return R->last_src;
+	h = xq_hash(s, strlen(s));
+	if (xq_keymap_count(R->sources) >= NOSRC) {
+		long found = xq_keymap_find(R->sources, h);
+
+		return found < 0 ? NOSRC : (uint32_t)found;
+	}
+	id = xq_keymap_add(R->sources, h, &added);
+	if (added) {
+		R->source = xq_realloc(R->source, (id + 1) * sizeof *R->source);
+		R->source[id] = xq_strdup(s);
+	}
+	return R->last_src = id;
+}
+
+static uint32_t
+line_number(const char *s)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return NOLINE;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || (v = v * 10 + (uint64_t)(*s - '0')) >= NOLINE)
+			return NOLINE;
+	}
+	return (uint32_t)v;
+}
+
+/* Source and line of the record kept for key ID. */
+static void
+kept_where(struct run *R, uint32_t id, const char **src, const char **line,
+    char *buf)
+{
+	const struct kept *k = &R->kept[id];
+	const struct xq_rec *r;
+
+	if ((k->at & 0xFFFF) != NOSRC && k->line != NOLINE) {
+		*src = R->source[k->at & 0xFFFF];
+		snprintf(buf, 24, "%lu", (unsigned long)k->line);
+		*line = buf;
+		return;
+	}
+	r = again(R, id);
+	*src = rec_source(R, r);
+	*line = rec_line(R, r, buf);
+}
+
+static void
+remember(struct run *R, uint32_t id, const struct row *w)
+{
+	char buf[24];
+
+	if (id >= R->cap_kept) {
+		R->cap_kept = R->cap_kept ? R->cap_kept * 2 : 4096;
+		R->kept = xq_realloc(R->kept, R->cap_kept * sizeof *R->kept);
+	}
+	if ((uint64_t)w->off >> 48 != 0 || w->len > 0xFFFFFFFFu)
+		xq_die(XQ_INPUT, "%s:%ld: input too large", R->in.name, w->r->line);
+	R->kept[id].sum = w->sum;
+	R->kept[id].at = (uint64_t)w->off << 16 | source_id(R, rec_source(R, w->r));
+	R->kept[id].len = (uint32_t)w->len;
+	R->kept[id].line = line_number(rec_line(R, w->r, buf));
+}
+
+/* ---- reports ---- */
+
+static void
+dup_row(struct run *R, const struct row *w, const char *ksrc,
+    const char *kline, const char *reason, const char *action)
+{
+	char buf[24];
+
+	if (R->dup == NULL)
+		return;
+	xq_out_str(R->dup, rec_source(R, w->r));
+	xq_out_str(R->dup, rec_line(R, w->r, buf));
+	xq_out_str(R->dup, ksrc);
+	xq_out_str(R->dup, kline);
+	xq_out_str(R->dup, reason);
+	xq_out_field(R->dup, xq_rec_get(w->r, R->c_code),
+	    xq_rec_len(w->r, R->c_code));
+	R->buf.len = 0;
+	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
+	if (R->akey.len > 0) {
+		xq_buf_addc(&R->buf, '|');
+		xq_buf_add(&R->buf, R->akey.p, R->akey.len);
+	}
+	xq_out_field(R->dup, R->buf.p, R->buf.len);
+	xq_out_str(R->dup, action);
+	xq_out_field(R->dup, xq_rec_get(w->r, R->c_name),
+	    xq_rec_len(w->r, R->c_name));
+	xq_out_field(R->dup, xq_rec_get(w->r, R->c_addr),
+	    xq_rec_len(w->r, R->c_addr));
+	xq_out_end(R->dup);
+}
+
+/* A value for a message: control characters as spaces, cut at 40 bytes. */
+static void
+show(struct xq_buf *b, const char *s, size_t n)
+{
+	size_t i, cut = n;
+
+	if (n == 0) {
+		xq_buf_adds(b, "(empty)");
+		return;
+	}
+	if (n > 40)
+		for (cut = 40; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+			;
+	for (i = 0; i < cut; i++)
+		xq_buf_addc(b, (unsigned char)s[i] < 0x20 ? ' ' : s[i]);
+	if (cut < n)
+		xq_buf_adds(b, "...");
+}
+
+/* Tells a conflict or a flag on stderr: where, which community, why. */
+static void
+say(struct run *R, const struct row *w, const char *ksrc, const char *kline,
+    int flag)
+{
+	char buf[24];
+
+	if (R->quiet || ++R->messages > MESSAGES)
+		return;
+	R->msg.len = 0;
+	show(&R->msg, xq_rec_get(w->r, R->c_name), xq_rec_len(w->r, R->c_name));
+	xq_warn(flag ? "%s:%s: %s %s: %s (%s:%s); both kept" :
+	    "%s:%s: %s %s: %s; the record kept is %s:%s", rec_source(R, w->r),
+	    rec_line(R, w->r, buf), xq_rec_get(w->r, R->c_code),
+	    xq_buf_str(&R->msg), R->why.p, ksrc, kline);
+}
+
+/* Names the fields in which R differs from the kept record K, in WHY.
+ * Returns 1 when figures differ (a conflict), 0 when only the way the
+ * name or address is written does (a copy). */
+static int
+explain(struct run *R, const struct xq_rec *r, const struct xq_rec *k)
+{
+	struct xq_buf *b = &R->why;
+	size_t i, nf = r->nf > k->nf ? r->nf : k->nf, shown = 0, more = 0;
+	int pass, conflict = 0;
+
+	b->len = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nf; i++) {
+			int spelling = (int)i == R->c_name || (int)i == R->c_addr;
+
+			if ((int)i == R->c_source || (int)i == R->c_line ||
+			    spelling != (pass == 1) ||
+			    (xq_rec_len(r, (int)i) == xq_rec_len(k, (int)i) &&
+			    memcmp(xq_rec_get(r, (int)i), xq_rec_get(k, (int)i),
+			    xq_rec_len(r, (int)i)) == 0))
+				continue;
+			if (pass == 1 && conflict)
+				continue;
+			conflict |= !spelling;
+			if (shown == SHOWN) {
+				more++;
+				continue;
+			}
+			xq_buf_adds(b, shown++ ? "; " : !conflict ?
+			    "copy, written differently (" : R->keep == KEEP_FIRST ?
+			    "conflict: kept first (" : "conflict: kept last (");
+			xq_buf_adds(b, i < R->ncol ? R->col[i] : "(extra field)");
+			xq_buf_addc(b, ' ');
+			show(b, xq_rec_get(r, (int)i), xq_rec_len(r, (int)i));
+			xq_buf_adds(b, " vs kept ");
+			show(b, xq_rec_get(k, (int)i), xq_rec_len(k, (int)i));
+		}
+	}
+	if (more > 0) {
+		char n[40];
+
+		snprintf(n, sizeof n, "; %zu more", more);
+		xq_buf_adds(b, n);
+	}
+	xq_buf_adds(b, shown ? ")" : "exact copy");
+	return conflict;
+}
+
+/* ---- the rules ---- */
+
+static void
+drop(struct run *R, const struct row *w, uint32_t id)
+{
+	const char *ksrc, *kline;
+	char buf[24];
+	int conflict = 0;
+
+	if (R->kept[id].sum == w->sum) {
+		R->why.len = 0;
+		xq_buf_adds(&R->why, "exact copy");
+	} else
+		conflict = explain(R, w->r, again(R, id));
+	kept_where(R, id, &ksrc, &kline, buf);
+	dup_row(R, w, ksrc, kline, xq_buf_str(&R->why), "dropped");
+	if (conflict) {
+		R->conflicts++;
+		say(R, w, ksrc, kline, 0);
+	} else
+		R->copies++;
+}
+
+/* A kept record whose name and address are kept under another county. */
+static void
+place(struct run *R, const struct row *w, uint32_t id)
+{
+	const struct xq_rec *other;
+	const char *ksrc, *kline;
+	char buf[24];
+	uint32_t pid;
+	int added;
+
+	R->buf.len = 0;
+	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
+	xq_buf_adds(&R->buf, SEP);
+	xq_buf_add(&R->buf, R->akey.p, R->akey.len);
+	pid = xq_keymap_add(R->places, xq_hash(R->buf.p, R->buf.len), &added);
+	if (added) {
+		if (pid >= R->cap_place) {
+			R->cap_place = R->cap_place ? R->cap_place * 2 : 4096;
+			R->place_of = xq_realloc(R->place_of, R->cap_place *
+			    sizeof *R->place_of);
+		}
+		R->place_of[pid] = id;
+		return;
+	}
+	if (R->place_of[pid] == id)
+		return;
+	other = again(R, R->place_of[pid]);
+	R->why.len = 0;
+	xq_buf_adds(&R->why, "same name and address also in county ");
+	xq_buf_adds(&R->why, xq_rec_get(other, R->c_code));
+	kept_where(R, R->place_of[pid], &ksrc, &kline, buf);
+	dup_row(R, w, ksrc, kline, xq_buf_str(&R->why), "flagged");
+	R->flags++;
+	say(R, w, ksrc, kline, 1);
+}
+
+static void
+keep(struct run *R, const struct row *w, uint32_t id)
+{
+	xq_out_rec(R->out, w->r);
+	R->nkept++;
+	if (w->named && R->akey.len > 0)
+		place(R, w, id);
+}
+
+/* A community the history lists: returns its entry, or NULL. */
+static const struct hentry *
+renovated(struct run *R, const struct row *w)
+{
+	struct history *H = R->hist;
+	uint64_t addr;
+	long id;
+	uint32_t e;
+
+	if (H == NULL || !w->named)
+		return NULL;
+	R->buf.len = 0;
+	xq_buf_add(&R->buf, xq_rec_get(w->r, R->c_code), xq_rec_len(w->r, R->c_code));
+	xq_buf_adds(&R->buf, SEP);
+	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
+	if ((id = xq_keymap_find(H->map, xq_hash(R->buf.p, R->buf.len))) < 0)
+		return NULL;
+	addr = R->akey.len ? xq_hash64(R->akey.p, R->akey.len, 1) | 1 : 0;
+	for (e = H->first[id]; e != 0; e = H->e[e - 1].next)
+		if (H->e[e - 1].addr == 0 || addr == 0 || H->e[e - 1].addr == addr)
+			return &H->e[e - 1];
+	return NULL;
+}
+
+static void
+drop_renovated(struct run *R, const struct row *w, const struct hentry *h)
+{
+	char line[24];
+
+	R->why.len = 0;
+	if (*h->year) {
+		xq_buf_adds(&R->why, "renovated in ");
+		xq_buf_adds(&R->why, h->year);
+	} else
+		xq_buf_adds(&R->why, "renovated earlier");
+	snprintf(line, sizeof line, "%ld", h->line);
+	dup_row(R, w, R->hist->name, line, xq_buf_str(&R->why), "dropped");
+	R->renovated++;
+}
+
+/* The keys of the record in hand. */
+static void
+row_keys(struct run *R, struct row *w)
+{
+	const struct xq_rec *r = w->r;
+	const char *name = xq_rec_get(r, R->c_name);
+	size_t n = xq_rec_len(r, R->c_name), i;
+
+	xq_trim(&name, &n);
+	w->named = n > 0;
+	xq_name_key_buf(&R->nkey, name, n, R->suf);
+	R->akey.len = 0;
+	if (R->c_addr >= 0) {
+		const char *a = xq_rec_get(r, R->c_addr);
+		size_t an = xq_rec_len(r, R->c_addr);
+
+		xq_trim(&a, &an);
+		if (an > 0)
+			xq_name_key_buf(&R->akey, a, an, NULL);
+	}
+	R->buf.len = 0;
+	xq_buf_add(&R->buf, xq_rec_get(r, R->c_code), xq_rec_len(r, R->c_code));
+	xq_buf_adds(&R->buf, SEP);
+	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
+	xq_buf_adds(&R->buf, SEP);
+	xq_buf_add(&R->buf, R->akey.p, R->akey.len);
+	w->key = xq_hash(R->buf.p, R->buf.len);
+	w->sum = 0x9E3779B97F4A7C15ULL;
+	for (i = 0; i < r->nf; i++)
+		if ((int)i != R->c_source && (int)i != R->c_line)
+			w->sum = xq_hash_more(w->sum, r->f[i], r->len[i]);
+}
+
+/* One record: INDEX is the first of two passes (-k last), which only
+ * finds the last record of each key. */
+static void
+record(struct run *R, struct row *w, int index)
+{
+	const struct hentry *h;
+	uint32_t id;
+	int added;
+
+	row_keys(R, w);
+	if ((h = renovated(R, w)) != NULL) {
+		if (!index)
+			drop_renovated(R, w, h);
+		return;
+	}
+	if (!w->named) {            /* nothing to compare: passed on */
+		if (!index)
+			keep(R, w, 0);
+		return;
+	}
+	if (R->keep == KEEP_FIRST || index) {
+		id = xq_keymap_add(R->keys, w->key, &added);
+		if (added || index)
+			remember(R, id, w);
+		if (index)
+			return;
+	} else {
+		long found = xq_keymap_find(R->keys, w->key);
+
+		if (found < 0)
+			xq_die(XQ_IO, "%s: the input changed while it was read",
+			    R->in.name);
+		id = (uint32_t)found;
+		added = R->kept[id].at >> 16 == (uint64_t)w->off;
+	}
+	if (added)
+		keep(R, w, id);
+	else
+		drop(R, w, id);
+}
+
+/* ---- the history file ---- */
+
+static int
+is_year_header(const char *s)
+{
+	static const char *const names[] = { "year", "改造年度", "改造年份",
+		"实施年度", NULL };
+	const char *const *n;
+
+	for (n = names; *n; n++)
+		if (strcmp(s, *n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Finds the history's columns by the names of the stream or any header
+ * variant xq-validate knows (xq-profile(5) aliases included). */
+static void
+history_columns(const struct xq_rec *h, const struct xq_profile *prof,
+    int col[5])
+{
+	static const char *const want[] = { "county_code", "community", "address",
+		"plan_year" };
+	struct xq_schema *sc = xq_schema_load("submission", prof);
+	size_t i, k;
+	int shift, c;
+
+	for (k = 0; k < 5; k++)
+		col[k] = -1;
+	for (i = 0; i < h->nf; i++) {
+		char *key = xq_header_key(h->f[i], h->len[i]);
+
+		if (is_year_header(key) && col[4] < 0)
+			col[4] = (int)i;
+		free(key);
+		if ((c = xq_schema_match(sc, h->f[i], h->len[i], &shift)) < 0)
+			continue;
+		for (k = 0; k < 4; k++)
+			if (col[k] < 0 && strcmp(sc->col[c].name, want[k]) == 0)
+				col[k] = (int)i;
+	}
+	if (col[4] < 0)
+		col[4] = col[3];      /* a plan of an earlier year: its plan_year */
+	xq_schema_free(sc);
+}
+
+static void
+history_add(struct history *H, const char *key, size_t n, uint64_t addr,
+    const char *year, long line)
+{
+	uint32_t id;
+	int added;
+
+	id = xq_keymap_add(H->map, xq_hash(key, n), &added);
+	if (added) {
+		H->first = xq_realloc(H->first, (id + 1) * sizeof *H->first);
+		H->last = xq_realloc(H->last, (id + 1) * sizeof *H->last);
+		H->first[id] = H->last[id] = 0;
+	}
+	if (H->n == H->cap) {
+		H->cap = H->cap ? H->cap * 2 : 256;
+		H->e = xq_realloc(H->e, H->cap * sizeof *H->e);
+	}
+	H->e[H->n].addr = addr;
+	H->e[H->n].line = line;
+	H->e[H->n].year = xq_strdup(year);
+	H->e[H->n].next = 0;
+	H->n++;
+	if (H->last[id])
+		H->e[H->last[id] - 1].next = (uint32_t)H->n;
+	else
+		H->first[id] = (uint32_t)H->n;
+	H->last[id] = (uint32_t)H->n;
+}
+
+static struct history *
+history_load(struct run *R, const char *path, const struct xq_profile *prof)
+{
+	struct history *H = xq_calloc(1, sizeof *H);
+	struct xq_reader *rd = xq_reader_open(path, XQ_ENC_AUTO, 0);
+	struct xq_buf key = { 0 }, nkey = { 0 }, akey = { 0 };
+	const struct xq_rec *r;
+	int col[5];
+
+	H->name = xq_basename(path);
+	H->map = xq_keymap_new();
+	if ((r = xq_reader_next(rd)) == NULL)
+		xq_die(XQ_INPUT, "%s: empty file, a header row was expected", path);
+	history_columns(r, prof, col);
+	if (col[0] < 0 || col[1] < 0)
+		xq_die(XQ_INPUT, "%s: no column \"%s\" (a history file needs "
+		    "county_code and community)", path, col[0] < 0 ? "county_code" :
+		    "community");
+	if (xq_rec_find(r, "source") >= 0 && xq_rec_find(r, "line") >= 0)
+		xq_reader_set_stream(rd, 1);   /* a stream: a plan of earlier years */
+	while ((r = xq_reader_next(rd)) != NULL) {
+		const char *code = xq_rec_get(r, col[0]), *name = xq_rec_get(r, col[1]);
+		const char *addr = xq_rec_get(r, col[2]), *year = xq_rec_get(r, col[4]);
+		size_t cn = xq_rec_len(r, col[0]), nn = xq_rec_len(r, col[1]);
+		size_t an = xq_rec_len(r, col[2]), yn = xq_rec_len(r, col[4]);
+		uint64_t ah = 0;
+
+		if (r->problem)
+			xq_die(XQ_INPUT, "%s:%ld: %s", path, r->problem_line, r->problem);
+		xq_trim(&code, &cn);
+		xq_trim(&name, &nn);
+		xq_trim(&addr, &an);
+		xq_trim(&year, &yn);
+		if (nn == 0)
+			continue;
+		xq_name_key_buf(&nkey, name, nn, R->suf);
+		if (an > 0 && xq_name_key_buf(&akey, addr, an, NULL) > 0)
+			ah = xq_hash64(akey.p, akey.len, 1) | 1;
+		key.len = 0;
+		xq_buf_add(&key, code, cn);
+		xq_buf_adds(&key, SEP);
+		xq_buf_add(&key, nkey.p, nkey.len);
+		xq_buf_str(&key);
+		{
+			char *y = xq_strndup(year, yn);
+
+			history_add(H, key.p, key.len, ah, y, r->line);
+			free(y);
+		}
+	}
+	xq_reader_close(rd);
+	xq_buf_free(&key);
+	xq_buf_free(&nkey);
+	xq_buf_free(&akey);
+	return H;
+}
+
+static void
+history_free(struct history *H)
+{
+	size_t i;
+
+	if (H == NULL)
+		return;
+	for (i = 0; i < H->n; i++)
+		free(H->e[i].year);
+	free(H->e);
+	free(H->first);
+	free(H->last);
+	xq_keymap_free(H->map);
+	free(H);
+}
+
+/* ---- passes ---- */
+
+static void
+header(struct run *R, const struct xq_rec *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		xq_die(XQ_INPUT, "%s: empty input, a header line was expected",
+		    R->in.name);
+	R->ncol = h->nf;
+	R->col = xq_calloc(h->nf, sizeof *R->col);
+	for (i = 0; i < h->nf; i++)
+		R->col[i] = xq_strdup(h->f[i]);
+	R->c_source = xq_rec_find(h, "source");
+	R->c_line = xq_rec_find(h, "line");
+	R->c_code = xq_rec_find(h, "county_code");
+	R->c_name = xq_rec_find(h, "community");
+	R->c_addr = xq_rec_find(h, "address");
+	if (R->c_code < 0 || R->c_name < 0)
+		xq_die(XQ_INPUT, "%s: no column \"%s\" in the header (the input must "
+		    "be the stream xq-validate writes)", R->in.name, R->c_code < 0 ?
+		    "county_code" : "community");
+}
+
+static void
+pass(struct run *R, int index)
+{
+	struct input *in = &R->in;
+	struct xq_rec *r;
+	struct row w;
+
+	pass_open(in);
+	r = xq_reader_next(in->rd);
+	if (R->col == NULL)
+		header(R, r);
+	if (!index)
+		xq_out_rec(R->out, r);
+	while ((r = xq_reader_next(in->rd)) != NULL) {
+		if (r->problem)
+			xq_die(XQ_INPUT, "%s:%ld: %s (the input must be the stream "
+			    "xq-validate writes)", in->name, r->problem_line, r->problem);
+		memset(&w, 0, sizeof w);
+		w.r = r;
+		w.off = line_start(in, r->line);
+		w.len = (size_t)(line_start(in, xq_reader_lines(in->rd) + 1) - w.off);
+		if (!index)
+			R->records++;
+		record(R, &w, index);
+	}
+	pass_close(in);
+}
+
+static void
+summary(struct run *R)
+{
+	if (R->messages > MESSAGES && !R->quiet)
+		xq_warn("%ld more conflicts and flags not shown%s", R->messages -
+		    MESSAGES, R->dup ? " (all are in the duplicates file)" : "");
+	if (R->quiet)
+		return;
+	xq_warn("%ld records: %ld kept, %ld dropped (%ld cop%s, %ld conflict%s, "
+	    "%ld renovated earlier); %ld cross-county flag%s", R->records, R->nkept,
+	    R->copies + R->conflicts + R->renovated, R->copies,
+	    R->copies == 1 ? "y" : "ies", R->conflicts, R->conflicts == 1 ? "" : "s",
+	    R->renovated, R->flags, R->flags == 1 ? "" : "s");
+}
+
+static void
+run_free(struct run *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->ncol; i++)
+		free(R->col[i]);
+	for (i = 0; i < xq_keymap_count(R->sources); i++)
+		free(R->source[i]);
+	free(R->col);
+	free(R->source);
+	free(R->kept);
+	free(R->place_of);
+	xq_keymap_free(R->keys);
+	xq_keymap_free(R->places);
+	xq_keymap_free(R->sources);
+	xq_suffixes_free(R->suf);
+	history_free(R->hist);
+	if (R->in.again) {
+		xq_reader_close(R->in.again);
+		fclose(R->in.again_fp);
+	}
+	free(R->in.again_buf);
+	close(R->in.fd);
+	xq_buf_free(&R->nkey);
+	xq_buf_free(&R->akey);
+	xq_buf_free(&R->buf);
+	xq_buf_free(&R->why);
+	xq_buf_free(&R->msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "max-field", required_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct run R;
+	struct xq_profile *prof = NULL;
+	const char *profile = NULL, *history = NULL, *out = NULL, *dup = NULL;
+	int c;
+
+	xq_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "d:hH:k:o:p:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dup = optarg; break;
+		case 'H': history = optarg; break;
+		case 'k':
+			if (strcmp(optarg, "first") == 0)
+				R.keep = KEEP_FIRST;
+			else if (strcmp(optarg, "last") == 0)
+				R.keep = KEEP_LAST;
+			else
+				xq_die(XQ_USAGE, "-k: \"%s\" is not first or last", optarg);
+			break;
+		case 'o': out = optarg; break;
+		case 'p': profile = optarg; break;
+		case 'q': R.quiet = 1; break;
+		case 'M': xq_max_field = (size_t)xq_opt_long("--max-field", optarg, 1024,
+		    1L << 30); break;
+		case 'V': xq_version();
+		case 'h': help();
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage();
+
+	if (profile)
+		prof = xq_profile_load(profile);
+	R.suf = xq_suffixes_load(prof);
+	if (history)
+		R.hist = history_load(&R, history, prof);
+	xq_profile_free(prof);
+	R.keys = xq_keymap_new();
+	R.places = xq_keymap_new();
+	R.sources = xq_keymap_new();
+	R.last_src = NOSRC;
+	xq_buf_str(&R.nkey);
+	xq_buf_str(&R.akey);
+	input_open(&R.in, argc ? argv[0] : "-");
+	R.out = xq_out_open(out, 0);
+	if (dup) {
+		const char *h[] = { "source", "line", "kept_source", "kept_line",
+			"reason", "county_code", "key", "action", "community", "address" };
+		size_t i;
+
+		R.dup = xq_out_open(dup, XQ_WRITE_EXCEL);
+		for (i = 0; i < sizeof h / sizeof h[0]; i++)
+			xq_out_str(R.dup, h[i]);
+		xq_out_end(R.dup);
+	}
+	if (R.keep == KEEP_LAST)
+		pass(&R, 1);
+	pass(&R, 0);
+	if (R.dup)
+		xq_out_close(R.dup);
+	xq_out_close(R.out);
+	summary(&R);
+	run_free(&R);
+	return R.conflicts || R.flags ? XQ_FLAGGED : XQ_OK;
+}
