@@ -117,6 +117,27 @@ number_case(const char *in, int shift, enum xq_num_err want_err, int64_t want,
 	return 0;
 }
 
+/* A stream record keeps its line as read, for byte-for-byte pass-through. */
+static int
+raw_case(void)
+{
+	static const char in[] = "a,\"b,c\",d\\ne\n\"x\ny\",z\n";
+	FILE *fp = fmemopen((void *)in, sizeof in - 1, "r");
+	struct xq_reader *r = xq_reader_fopen(fp, "raw", XQ_ENC_UTF8, XQ_READ_STREAM);
+	struct xq_rec *rec = xq_reader_next(r);
+	int ok = rec && rec->raw && rec->raw_len == 12 &&
+	    memcmp(rec->raw, "a,\"b,c\",d\\ne", 12) == 0 && rec->nf == 3 &&
+	    strcmp(rec->f[2], "d\ne") == 0;
+
+	rec = ok ? xq_reader_next(r) : NULL;
+	ok = ok && rec && rec->raw == NULL && rec->nf == 2;   /* two lines: none */
+	if (!ok)
+		printf("not ok - a stream record keeps its raw line\n");
+	xq_reader_close(r);
+	fclose(fp);
+	return ok;
+}
+
 static int
 format_case(int64_t v, int decimals, const char *want)
 {
@@ -158,6 +179,7 @@ main(void)
 	format_case(0, 2, "0.00") ? passed++ : failed++;
 	format_case(123456, 2, "1234.56") ? passed++ : failed++;
 	format_case(INT64_MIN, 2, "-92233720368547758.08") ? passed++ : failed++;
+	raw_case() ? passed++ : failed++;
 	printf("reader and numbers: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

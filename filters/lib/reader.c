@@ -76,6 +76,8 @@ csv_start(struct xq_reader *r)
 static void
 rec_clear(struct xq_rec *rec)
 {
+	rec->raw = NULL;
+	rec->raw_len = 0;
 	rec->nf = 0;
 	rec->data.len = 0;
 	rec->problem = NULL;
@@ -110,12 +112,14 @@ static void
 rec_finish(struct xq_reader *r, int copied)
 {
 	struct xq_rec *rec = &r->rec;
+	int escapes = (r->flags & XQ_READ_STREAM) && (rec->raw == NULL ||
+	    memchr(rec->raw, '\\', rec->raw_len) != NULL);
 	size_t i;
 
 	for (i = 0; i < rec->nf; i++) {
 		if (copied)
 			rec->f[i] = rec->data.p + rec->off[i];
-		if ((r->flags & XQ_READ_STREAM) && memchr(rec->f[i], '\\', rec->len[i])) {
+		if (escapes && memchr(rec->f[i], '\\', rec->len[i])) {
 			rec->len[i] = xq_unescape(rec->f[i], rec->len[i]);
 			rec->f[i][rec->len[i]] = '\0';
 		}
@@ -509,6 +513,14 @@ xq_reader_next(struct xq_reader *r)
 			rec_problem(r, r->line_problem, r->line_problem_col);
 		if (!r->rec_open) {
 			if (!(r->flags & XQ_READ_NOFAST) && memchr(line, '"', n) == NULL) {
+				if (r->flags & XQ_READ_STREAM) {
+					/* split a copy: the line itself is kept as raw */
+					r->rec.raw = line;
+					r->rec.raw_len = n;
+					xq_buf_add(&r->rec.data, line, n);
+					xq_buf_str(&r->rec.data);
+					line = r->rec.data.p;
+				}
 				split_plain(r, line, n);
 				rec_finish(r, 0);
 				return &r->rec;
@@ -518,6 +530,11 @@ xq_reader_next(struct xq_reader *r)
 		feed(r, line, n);
 		if (r->rec_done) {
 			r->rec_open = 0;
+			if ((r->flags & XQ_READ_STREAM) && r->rec.line == r->lineno &&
+			    r->rec.problem == NULL) {
+				r->rec.raw = line;
+				r->rec.raw_len = n;
+			}
 			rec_finish(r, 1);
 			return &r->rec;
 		}

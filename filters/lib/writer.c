@@ -323,12 +323,24 @@ xq_out_end(struct xq_out *o)
 }
 
 void
-xq_out_rec(struct xq_out *o, const struct xq_rec *r)
+xq_out_fields(struct xq_out *o, const struct xq_rec *r)
 {
 	size_t i;
 
+	if (r->raw != NULL && o->nfield == 0 &&
+	    !(o->flags & (XQ_WRITE_HUMAN | XQ_WRITE_EXCEL))) {
+		put(o, r->raw, r->raw_len);
+		o->nfield = (int)r->nf;
+		return;
+	}
 	for (i = 0; i < r->nf; i++)
 		xq_out_field(o, r->f[i], r->len[i]);
+}
+
+void
+xq_out_rec(struct xq_out *o, const struct xq_rec *r)
+{
+	xq_out_fields(o, r);
 	xq_out_end(o);
 }
 

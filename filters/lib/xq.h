@@ -71,6 +71,11 @@ struct xq_rec {
 	const char *problem;  /* decoding problem in this record, or NULL */
 	long problem_col;     /* 1-based byte column of the problem in its line */
 	long problem_line;
+	/* The record's line as read, when the input is the stream and the
+	 * record is one line: xq_out_rec copies it, so fields a filter does
+	 * not change pass through byte for byte, and fast. NULL otherwise. */
+	const char *raw;
+	size_t raw_len;
 	/* private */
 	struct xq_buf data;
 	size_t *off, cap;
@@ -180,6 +185,9 @@ void xq_out_str(struct xq_out *o, const char *s);
 void xq_out_num(struct xq_out *o, int64_t v, int decimals);
 void xq_out_long(struct xq_out *o, long v);
 void xq_out_end(struct xq_out *o);
+/* Writes the record's fields (its raw line when it has one and O is the
+ * stream form); more fields may follow before xq_out_end. */
+void xq_out_fields(struct xq_out *o, const struct xq_rec *r);
 void xq_out_rec(struct xq_out *o, const struct xq_rec *r);
 /* Flushes, checks and closes; dies with exit 4 on any write error. */
 void xq_out_close(struct xq_out *o);
