@@ -14,6 +14,7 @@
 #include "xq.h"
 
 #define MAXCOL 64
+#define MAXEXTRA 256   /* columns kept that the table does not know */
 #define HEADER_SEARCH 30
 #define MESSAGES_PER_FILE 50
 
@@ -44,6 +45,8 @@ struct run {
 		int64_t wan_per_hh[2], cutoff;
 	} lim;
 	long files, records, valid, rejected, problems, totals, blanks, warnings;
+	char *extra[MAXEXTRA];     /* kept unknown columns, in first-seen order */
+	int nextra, header_done;
 };
 
 struct file {
@@ -52,8 +55,13 @@ struct file {
 	int src[MAXCOL], shift[MAXCOL];
 	int money_shift;           /* 6: 万元 (default), 2: 元 from a title row */
 	int in_source, in_line;    /* provenance columns when the input is a stream */
+	int extra_src[MAXEXTRA];   /* input column of each kept unknown column */
 	size_t header_fields;
 	int64_t sum[NTOTAL], sub[NTOTAL];
+	long data_rows;            /* records seen so far */
+	int64_t top[NTOTAL];       /* a 合计 row above every record, checked at */
+	int has_top[NTOTAL];       /* the end against the whole file */
+	long top_line;
 	long messages;
 	struct value v[MAXCOL];
 	int bad;                   /* problems in the current record */
@@ -266,16 +274,17 @@ parse_number(const char *s, size_t n, int shift, struct value *v, int whole)
 static const char *
 parse_percent(const char *s, size_t n, struct value *v)
 {
-	int pct = n > 0 && s[n - 1] == '%';
+	int pct = n > 0 && s[n - 1] == '%', fraction;
 	size_t len;
 
 	if (pct)
 		n--;
-	if (parse_number(s, n, 2, v, 0) != NULL)
+	/* "0.855" is a fraction (85.5%); "85", "85.5" and "85%" are percentages.
+	 * A fraction times 10^4 is already hundredths of a percent. */
+	fraction = !pct && memchr(s, '.', n) && parse_number(s, n, 4, v, 0) == NULL &&
+	    v->num <= 10000;
+	if (!fraction && parse_number(s, n, 2, v, 0) != NULL)
 		return "E109";
-	/* "0.85" is a fraction; "85" and "85%" are percentages */
-	if (!pct && memchr(s, '.', n) && v->num <= 100)
-		v->num *= 100;
 	len = (size_t)xq_dec_format(v->buf, v->num, 2);
 	while (v->buf[len - 1] == '0')
 		len--;
@@ -513,6 +522,9 @@ cross_check(struct run *R, struct file *F)
 	const struct value *by = val(F, R->col_year), *py = val(F, R->col_plan_year);
 	const struct value *st = val(F, R->col_start), *dn = val(F, R->col_done);
 	const struct value *status = val(F, R->col_status);
+	/* given at all, parsed or not: a bad date is its own problem (E107) */
+	int has_start = R->col_start >= 0 && F->v[R->col_start].present;
+	int has_done = R->col_done >= 0 && F->v[R->col_done].present;
 	long plan_year = py->ok ? (long)py->num : R->plan_year;
 	int64_t sum = 0;
 	int i, any = 0;
@@ -541,14 +553,14 @@ cross_check(struct run *R, struct file *F)
 	if (status->ok) {
 		const char *why = NULL, *s = status->s;
 
-		if (strcmp(s, "completed") == 0 && !dn->present)
+		if (strcmp(s, "completed") == 0 && !has_done)
 			why = "says completed, but there is no completion date";
-		else if (strcmp(s, "completed") != 0 && dn->present)
+		else if (strcmp(s, "completed") != 0 && has_done)
 			why = "has a completion date, but the project is not completed";
 		else if ((strcmp(s, "not_started") == 0 || strcmp(s, "preliminary") == 0)
-		    && st->present)
+		    && has_start)
 			why = "has a start date, but the project has not started";
-		else if (strcmp(s, "under_construction") == 0 && !st->present)
+		else if (strcmp(s, "under_construction") == 0 && !has_start)
 			why = "says under construction, but there is no start date";
 		if (why)
 			reject(R, F, "status", status->s, status->n, "E204", why);
@@ -686,6 +698,9 @@ write_record(struct run *R, struct file *F)
 		else   /* formatted here: digits, points, dashes, ids */
 			xq_out_plain(R->out, F->v[k].s, F->v[k].n);
 	}
+	for (k = 0; k < (size_t)R->nextra; k++)
+		xq_out_field(R->out, xq_rec_get(r, F->extra_src[k]),
+		    xq_rec_len(r, F->extra_src[k]));
 	xq_out_end(R->out);
 }
 
@@ -757,8 +772,13 @@ totals_cell(struct run *R, const char *s, size_t n)
 	size_t i;
 
 	xq_trim(&s, &n);
+	if (n < 6)
+		return 0;
+	/* "团结街道小计": a group's name before the label */
+	if (memcmp(s + n - 3, "计", 3) == 0)
+		return xq_re_match(R->total_re, s, n, NULL);
 	for (i = 0; i < 5; i++)
-		if (n >= 6 && memcmp(s, first[i], 3) == 0)
+		if (memcmp(s, first[i], 3) == 0)
 			return xq_re_match(R->total_re, s, n, NULL);
 	return 0;
 }
@@ -776,12 +796,31 @@ totals_row(struct run *R, const struct xq_rec *r, int community)
 }
 
 static void
+total_mismatch(struct run *R, struct file *F, long line, int i, int64_t said,
+    int64_t sum, int subtotal)
+{
+	char want[40], got[40];
+	int k = R->total_col[i];
+
+	if (said == sum)
+		return;
+	if (i == F_INVESTMENT) {
+		xq_dec_format(want, said / 10000, 2);
+		xq_dec_format(got, sum / 10000, 2);
+	} else {
+		xq_dec_format(want, said, i == F_AREA ? 2 : 0);
+		xq_dec_format(got, sum, i == F_AREA ? 2 : 0);
+	}
+	warn_row(R, F, line, R->sc->col[k].name, "W302", "the %s row says %s, the "
+	    "rows it covers add up to %s", subtotal ? "小计" : "合计", want, got);
+}
+
+static void
 check_totals(struct run *R, struct file *F, const struct xq_rec *r)
 {
 	int subtotal = 0, i, k;
 	int64_t *sums;
 	size_t j;
-	char want[40], got[40];
 
 	R->totals++;
 	for (j = 0; j < r->nf && j < 4; j++) {
@@ -797,33 +836,21 @@ check_totals(struct run *R, struct file *F, const struct xq_rec *r)
 	sums = subtotal ? F->sub : F->sum;
 	for (i = 0; i < NTOTAL; i++) {
 		k = R->total_col[i];
-		if (k < 0 || !F->v[k].ok || F->v[k].num == sums[i])
+		if (k < 0 || !F->v[k].ok)
 			continue;
-		xq_dec_format(want, F->v[k].num, i == F_AREA ? 2 : 0);
-		xq_dec_format(got, sums[i], i == F_AREA ? 2 : 0);
-		if (i == F_INVESTMENT) {
-			xq_dec_format(want, F->v[k].num / 10000, 2);
-			xq_dec_format(got, sums[i] / 10000, 2);
+		if (F->data_rows == 0 && !subtotal) {   /* a total above the rows */
+			F->top[i] = F->v[k].num;
+			F->has_top[i] = 1;
+			F->top_line = r->line;
+			continue;
 		}
-		warn_row(R, F, r->line, R->sc->col[k].name, "W302", "the %s row says %s, "
-		    "the rows it covers add up to %s", subtotal ? "小计" : "合计", want, got);
+		total_mismatch(R, F, r->line, i, F->v[k].num, sums[i], subtotal);
 	}
 	if (subtotal)
 		memset(F->sub, 0, sizeof F->sub);
 }
 
 /* ---- the header ---- */
-
-static int
-is_row_number(const char *s, size_t n)
-{
-	static const char *const names[] = { "序号", "编号", "序", NULL };
-	char *k = xq_header_key(s, n);
-	int yes = is_in(k, strlen(k), names);
-
-	free(k);
-	return yes;
-}
 
 static int
 map_header(struct run *R, struct file *F, const struct xq_rec *r, int commit)
@@ -898,26 +925,59 @@ missing_column(struct run *R, struct file *F, const struct xq_rec *h, size_t k)
 	    h->line, c->name, c->nalias > 1 ? c->alias[1] : c->name);
 }
 
-static void
-note_unknown(struct run *R, struct file *F, const struct xq_rec *h)
+/* Is input column I one the table does not know? */
+static int
+unknown_column(struct run *R, struct file *F, const struct xq_rec *h, size_t i)
 {
-	struct xq_buf names = { 0 };
-	size_t i;
 	int shift;
 
+	return xq_schema_match(R->sc, h->f[i], h->len[i], &shift) < 0 &&
+	    !(F->in_source >= 0 && ((int)i == F->in_source || (int)i == F->in_line));
+}
+
+static int
+extra_index(struct run *R, const char *name)
+{
+	int j;
+
+	for (j = 0; j < R->nextra; j++)
+		if (strcmp(R->extra[j], name) == 0)
+			return j;
+	return -1;
+}
+
+/* Columns the table does not know are kept, after its own (SPEC §2.2).
+ * Until the header is written a new name adds a column; after it (a second
+ * file on standard input) it can only fill a column already there. */
+static void
+map_unknown(struct run *R, struct file *F, const struct xq_rec *h)
+{
+	struct xq_buf dropped = { 0 };
+	size_t i;
+	int j;
+
+	for (j = 0; j < MAXEXTRA; j++)
+		F->extra_src[j] = -1;
 	for (i = 0; i < h->nf; i++) {
-		if (h->len[i] == 0 || is_row_number(h->f[i], h->len[i]) ||
-		    xq_schema_match(R->sc, h->f[i], h->len[i], &shift) >= 0 ||
-		    (F->in_source >= 0 && ((int)i == F->in_source || (int)i == F->in_line)))
+		if (!unknown_column(R, F, h, i))
 			continue;
-		if (names.len)
-			xq_buf_adds(&names, ", ");
-		xq_buf_adds(&names, h->f[i]);
+		j = h->len[i] ? extra_index(R, h->f[i]) : -1;
+		if (j < 0 && h->len[i] && !R->header_done && R->nextra < MAXEXTRA) {
+			j = R->nextra++;
+			R->extra[j] = xq_strdup(h->f[i]);
+		}
+		if (j >= 0 && F->extra_src[j] < 0) {
+			F->extra_src[j] = (int)i;
+			continue;
+		}
+		if (dropped.len)
+			xq_buf_adds(&dropped, ", ");
+		xq_buf_adds(&dropped, h->len[i] ? h->f[i] : "(no name)");
 	}
-	if (names.len && !R->quiet)
-		xq_warn("%s: ignoring columns not in the %s table: %s", F->name,
-		    R->sc->name, xq_buf_str(&names));
-	xq_buf_free(&names);
+	if (dropped.len && !R->quiet)
+		xq_warn("%s: dropping columns with no name, a repeated name or not in the "
+		    "first header: %s", F->name, xq_buf_str(&dropped));
+	xq_buf_free(&dropped);
 }
 
 static int
@@ -940,7 +1000,7 @@ find_header(struct run *R, struct file *F)
 			for (k = 0; k < R->sc->ncol; k++)
 				if (R->sc->col[k].required && F->src[k] < 0)
 					missing_column(R, F, r, k);
-			note_unknown(R, F, r);
+			map_unknown(R, F, r);
 			if (F->in_source >= 0)
 				xq_reader_set_stream(F->rd, 1);
 			return 1;
@@ -962,18 +1022,43 @@ find_header(struct run *R, struct file *F)
 
 /* ---- files ---- */
 
+static void write_header(struct run *R);
+
+/* Reads the header of each named file first, so that the stream's header
+ * has every unknown column of every file. */
+static void
+scan_headers(struct run *R, int argc, char **argv)
+{
+	struct file *F;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			continue;
+		F = xq_calloc(1, sizeof *F);
+		F->rd = xq_reader_open(argv[i], R->enc, 0);
+		F->name = xq_basename(argv[i]);
+		F->money_shift = 6;
+		find_header(R, F);
+		xq_reader_close(F->rd);
+		free(F);
+	}
+}
+
 static void
 validate_file(struct run *R, const char *path)
 {
 	struct file *F = xq_calloc(1, sizeof *F);
 	struct xq_rec *r;
-	int community = xq_schema_find(R->sc, "community");
+	int community = xq_schema_find(R->sc, "community"), i;
 
 	F->rd = xq_reader_open(path, R->enc, 0);
 	F->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
 	F->money_shift = 6;
 	R->files++;
 	find_header(R, F);
+	if (!R->header_done)
+		write_header(R);
 	if (strcmp(xq_reader_encoding(F->rd), "UTF-8") != 0 && !R->quiet)
 		xq_warn("%s: read as %s%s", F->name, xq_reader_encoding(F->rd),
 		    xq_reader_crlf(F->rd) ? ", CRLF" : "");
@@ -982,9 +1067,14 @@ validate_file(struct run *R, const char *path)
 			R->blanks++;
 		else if (totals_row(R, r, community >= 0 ? F->src[community] : -1))
 			check_totals(R, F, r);
-		else
+		else {
 			check_record(R, F, r);
+			F->data_rows++;
+		}
 	}
+	for (i = 0; i < NTOTAL; i++)
+		if (F->has_top[i])
+			total_mismatch(R, F, F->top_line, i, F->top[i], F->sum[i], 0);
 	R->blanks += xq_reader_blank_lines(F->rd);
 	if (F->messages > MESSAGES_PER_FILE && !R->quiet)
 		xq_warn("%s: %ld more problems not shown%s", F->name,
@@ -999,10 +1089,13 @@ write_header(struct run *R)
 {
 	size_t k;
 
+	R->header_done = 1;
 	xq_out_str(R->out, "source");
 	xq_out_str(R->out, "line");
 	for (k = 0; k < R->sc->ncol; k++)
 		xq_out_str(R->out, R->sc->col[k].name);
+	for (k = 0; k < (size_t)R->nextra; k++)
+		xq_out_str(R->out, R->extra[k]);
 	xq_out_end(R->out);
 	if (R->rej) {
 		const char *h[] = { "source", "line", "column", "value", "code",
@@ -1047,7 +1140,8 @@ find_columns(struct run *R)
 	    "([0-9]{1,2})日?|([0-9]{4})([0-9]{2})([0-9]{2}))(?: [0-9:]+)?$",
 	    "date pattern");
 	R->total_re = xq_re_compile("^[\\s\\x{3000}]*(?:全[省市县区州])?"
-	    "(?:合\\s*计|总\\s*计|小\\s*计|其\\s*中)", "totals pattern");
+	    "(?:合\\s*计|总\\s*计|小\\s*计|其\\s*中)|^.{1,20}?(?:小|合)\\s*计$",
+	    "totals pattern");
 }
 
 static enum xq_enc
@@ -1118,7 +1212,7 @@ main(int argc, char **argv)
 		case 'M': xq_max_field = (size_t)xq_opt_long("--max-field", optarg, 1024,
 		    1L << 30); break;
 		case 'V': xq_version();
-		case 'h': fputs(usage_text, stdout); return XQ_OK;
+		case 'h': xq_help(usage_text);
 		default: usage();
 		}
 	}
@@ -1135,7 +1229,7 @@ main(int argc, char **argv)
 	R.out = xq_out_open(out, 0);
 	if (rej)
 		R.rej = xq_out_open(rej, XQ_WRITE_EXCEL | (excel ? XQ_WRITE_BOM_CRLF : 0));
-	write_header(&R);
+	scan_headers(&R, argc, argv);
 	if (argc == 0)
 		validate_file(&R, "-");
 	for (i = 0; i < argc; i++)
@@ -1149,5 +1243,7 @@ main(int argc, char **argv)
 	xq_re_free(R.total_re);
 	xq_schema_free(R.sc);
 	xq_profile_free(R.prof);
+	for (i = 0; i < R.nextra; i++)
+		free(R.extra[i]);
 	return R.rejected || R.warnings ? XQ_FLAGGED : XQ_OK;
 }

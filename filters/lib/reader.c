@@ -136,11 +136,14 @@ rec_problem(struct xq_reader *r, const char *what, long col)
 	r->rec.problem_col = col;
 }
 
+static void check_field_size(struct xq_reader *r, size_t n);
+
 static void
 on_field(void *s, size_t n, void *data)
 {
 	struct xq_reader *r = data;
 
+	check_field_size(r, n);
 	rec_add(&r->rec, s ? s : "", n);
 }
 
@@ -261,21 +264,43 @@ utf8_valid_prefix(const char *s, size_t n)
 	return n;
 }
 
-static int
-gb18030_clean(struct xq_reader *r, const char *s, size_t n)
+/* Invalid sequences in the detection window, read as UTF-8. */
+static size_t
+utf8_errors(const char *s, size_t n, int at_eof)
+{
+	size_t errors = 0, valid;
+
+	while ((valid = utf8_valid_prefix(s, n)) < n) {
+		if (!at_eof && n - valid < 4)
+			break;   /* a character cut by the end of the window */
+		errors++;
+		s += valid + 1;
+		n -= valid + 1;
+	}
+	return errors;
+}
+
+/* The same, read as GB18030. */
+static size_t
+gb18030_errors(struct xq_reader *r, const char *s, size_t n, int at_eof)
 {
 	char out[4096];
 	char *ip = (char *)s, *op;
-	size_t il = n, ol;
+	size_t il = n, ol, errors = 0;
 
 	iconv(r->cd, NULL, NULL, NULL, NULL);
 	while (il > 0) {
 		op = out;
 		ol = sizeof out;
-		if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG)
-			return errno == EINVAL && r->in_len == DETECT_WINDOW;
+		if (iconv(r->cd, &ip, &il, &op, &ol) != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !at_eof)
+			break;
+		errors++;
+		ip++;
+		il--;
 	}
-	return 1;
+	return errors;
 }
 
 static void
@@ -291,7 +316,7 @@ open_iconv(struct xq_reader *r)
 static void
 detect(struct xq_reader *r)
 {
-	size_t valid;
+	size_t bad_u;
 
 	while (!r->eof && r->in_len < DETECT_WINDOW)
 		fill(r);
@@ -301,15 +326,16 @@ detect(struct xq_reader *r)
 		r->enc_name = "UTF-8 with BOM";
 		return;
 	}
+	/* Strict UTF-8 first: GB18030 takes almost any bytes. A window with
+	 * errors either way goes to the reading with fewer (one bad byte pair
+	 * in a GB18030 file must not make it "UTF-8"). */
 	if (r->enc == XQ_ENC_AUTO) {
-		valid = utf8_valid_prefix(r->in, r->in_len);
-		/* a character cut by the end of the window is not an error */
-		if (valid == r->in_len || (!r->eof && r->in_len - valid < 4))
-			r->enc = XQ_ENC_UTF8;
-		else {
+		bad_u = utf8_errors(r->in, r->in_len, r->eof);
+		r->enc = XQ_ENC_UTF8;
+		if (bad_u > 0) {
 			open_iconv(r);
-			r->enc = gb18030_clean(r, r->in, r->in_len) ? XQ_ENC_GB18030
-			    : XQ_ENC_UTF8;
+			if (gb18030_errors(r, r->in, r->in_len, r->eof) < bad_u)
+				r->enc = XQ_ENC_GB18030;
 		}
 	}
 	if (r->enc == XQ_ENC_GB18030) {

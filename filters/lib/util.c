@@ -51,6 +51,15 @@ xq_version(void)
 	exit(XQ_OK);
 }
 
+void
+xq_help(const char *usage)
+{
+	fputs(usage, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		xq_die(XQ_IO, "write error: %s", strerror(errno));
+	exit(XQ_OK);
+}
+
 void *
 xq_malloc(size_t n)
 {

@@ -35,6 +35,8 @@ void xq_die(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void xq_warn(const char *fmt, ...);
 __attribute__((noreturn)) void xq_version(void);
+/* Prints USAGE on stdout for --help, checks the write, exits 0. */
+__attribute__((noreturn)) void xq_help(const char *usage);
 
 void *xq_malloc(size_t n);
 void *xq_calloc(size_t n, size_t size);
