@@ -925,13 +925,27 @@ missing_column(struct run *R, struct file *F, const struct xq_rec *h, size_t k)
 	    h->line, c->name, c->nalias > 1 ? c->alias[1] : c->name);
 }
 
-/* Is input column I one the table does not know? */
+/* A spreadsheet's row number (序号): the line column says where a row
+ * stood, and a re-pasted block must not differ from the first by it. */
+static int
+is_row_number(const char *s, size_t n)
+{
+	static const char *const names[] = { "序号", "编号", "序", NULL };
+	char *k = xq_header_key(s, n);
+	int yes = is_in(k, strlen(k), names);
+
+	free(k);
+	return yes;
+}
+
+/* Is input column I one the table does not know, and worth keeping? */
 static int
 unknown_column(struct run *R, struct file *F, const struct xq_rec *h, size_t i)
 {
 	int shift;
 
 	return xq_schema_match(R->sc, h->f[i], h->len[i], &shift) < 0 &&
+	    !is_row_number(h->f[i], h->len[i]) &&
 	    !(F->in_source >= 0 && ((int)i == F->in_source || (int)i == F->in_line));
 }
 
