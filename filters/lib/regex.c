@@ -17,18 +17,21 @@ struct xq_re {
 struct xq_re *
 xq_re_compile(const char *pattern, const char *where)
 {
-	struct xq_re *re = xq_calloc(1, sizeof *re);
+	struct xq_re *re;
+	pcre2_code *code;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE at;
 	int err;
 
-	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_UCP, &err, &at, NULL);
-	if (re->code == NULL) {
+	if (code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof msg);
 		xq_die(XQ_INPUT, "%s: pattern \"%s\" at offset %zu: %s", where, pattern,
 		    (size_t)at, (char *)msg);
 	}
+	re = xq_calloc(1, sizeof *re);
+	re->code = code;
 	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	if (re->md == NULL)

@@ -315,5 +315,6 @@ void xq_schema_free(struct xq_schema *sc);
 /* ---- modules shared by later filters ------------------------------------- */
 
 #include "names.h"      /* community-name keys: dedupe, score-performance */
+#include "rules.h"      /* content classification: classify-scope */
 
 #endif

@@ -1,0 +1,1740 @@
+/*
+ * xq-classify-scope - decide which plan rows are in scope, check the gates,
+ * and classify the renovation content.
+ *
+ * Scope comes from the build year (a cutoff, and an extended cutoff whose
+ * rows may take only a share of a county's households), gates from the
+ * profile (resident consent, and the preconditions of gates.csv), content
+ * from the rules of rules.csv matched against the items of the 改造内容
+ * cell. Every input column passes through unchanged; six are appended.
+ * Rows out of scope or failing a gate go to the exceptions file instead of
+ * the stream.
+ *
+ * The extended share needs each county's in-scope households before the
+ * first extended row can be judged, so with an extended cutoff the input is
+ * read twice: a regular file from its start again, standard input from a
+ * copy in a temporary file. Memory stays constant either way.
+ *
+ * Reading: a stream line with no quote, backslash, CR or NUL and valid
+ * UTF-8 is its own stream form, so it is split in place and copied out
+ * whole. A line with simple RFC 4180 quoting is split here too, and copied
+ * whole when its quoting is what the writer would write. Any other line
+ * goes through libcsv, as in the shared reader. The result is the shared
+ * reader's and writer's, byte for byte: --slow uses the shared reader, and
+ * the tests compare the two.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "xq.h"
+
+#define MAX_LINE (64UL << 20)
+#define MESSAGES 50        /* per-record warnings shown */
+#define TALLY_MAX 1000     /* distinct unmatched items counted */
+#define TALLY_SHOWN 10
+
+static const char *const usage_text =
+"usage: xq-classify-scope [-q] [-p PROFILE] [-x EXCEPTIONS] [-m MATCHES]\n"
+"                         [-o OUT] [--keep-all] [--print-rules] [--slow]\n"
+"                         [FILE]\n";
+
+static const char *const appended[] = {
+	"scope", "gate", "reasons", "categories", "tags", "unmatched"
+};
+
+enum scope { IN, EXTENDED, OUT };
+static const char *const scope_name[] = { "in", "extended", "out" };
+
+enum test { T_YES, T_GIVEN, T_MIN, T_MAX };
+
+struct gate {
+	const char *id, *column, *message, *bound_text;
+	enum test test;
+	int64_t bound;        /* in 1/10000 */
+	int col;              /* in the input, or -1 */
+};
+
+struct group {            /* county (and plan year) of the extended share */
+	char *key;
+	int64_t in_hh, ext_hh;
+};
+
+struct tally {
+	char *item;
+	long count;
+};
+
+struct run {
+	struct xq_profile *prof;
+	struct xq_rules *rules;
+	int quiet, keep_all, slow;
+
+	/* settings */
+	long cutoff, ext_cutoff;          /* ext_cutoff 0: none */
+	int64_t share;                    /* millionths */
+	char share_text[32];
+	int consent_on;
+	int64_t consent_num, consent_den; /* consent_pct * 10^4 * den >= num */
+	char consent_text[32];
+	struct xq_table *gates_table;
+	struct gate *gate;
+	size_t ngate;
+
+	/* the input */
+	const char *name;
+	size_t nhead;
+	int col_source, col_line, col_code, col_year, col_hh, col_items;
+	int col_consent, col_plan_year;
+
+	/* groups for the extended share (open addressing) */
+	struct group *group;
+	size_t ngroup, group_cap;
+
+	struct xq_out *out, *exc, *match;
+
+	/* the record being judged */
+	enum scope scope;
+	int failed;
+	struct xq_buf reasons, cats, tags, unmatched, scratch;
+	uint64_t cat_bits, tag_bits[XQ_MAX_TAGS / 64];
+	const struct xq_rec *rec;
+	size_t *cat_len, *tag_len;
+
+	/* counts */
+	long records, in, extended, out_scope, gate_fail, to_stream, to_exc;
+	long items, unmatched_items, problems;
+	struct tally *tally;
+	size_t ntally;
+	int tally_full;
+};
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(XQ_USAGE);
+}
+
+/* ---- reading the stream fast ----------------------------------------- */
+
+/*
+ * The input, read with read(2) in large blocks. A plain line (see the top
+ * of the file) is split in place: its fields are not NUL-terminated, and
+ * the line itself is kept as raw, the stream form of all its fields.
+ */
+struct input {
+	const char *name;
+	int fd;
+	char *buf;
+	size_t pos, len, cap;
+	int eof, started;
+	long lineno, blanks;
+	const char *line_problem;
+	long line_problem_col;
+
+	struct xq_rec rec;        /* nf, f, len, line, problem: no private part */
+	size_t fcap;
+	size_t *off;
+	struct xq_buf data;       /* fields of a record that went through libcsv */
+	struct xq_buf fix;        /* a line with bad UTF-8, repaired */
+	struct csv_parser csv;
+	int rec_open, rec_done;
+	const char *raw;          /* the plain line, or NULL */
+	size_t rawlen;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+lf_only(unsigned char c)
+{
+	return c == '\n';
+}
+
+static void
+csv_start(struct input *in)
+{
+	if (csv_init(&in->csv, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		xq_die(XQ_IO, "out of memory");
+	csv_set_space_func(&in->csv, no_space);
+	csv_set_term_func(&in->csv, lf_only);
+	csv_set_blk_size(&in->csv, 64 * 1024);
+}
+
+static struct input *
+input_open(int fd, const char *name)
+{
+	struct input *in = xq_calloc(1, sizeof *in);
+
+	in->fd = fd;
+	in->name = name;
+	in->cap = 256 * 1024;
+	in->buf = xq_malloc(in->cap);
+	in->rec.source = name;
+	csv_start(in);
+	return in;
+}
+
+static void
+input_close(struct input *in)
+{
+	csv_free(&in->csv);
+	free(in->buf);
+	free(in->rec.f);
+	free(in->rec.len);
+	free(in->off);
+	xq_buf_free(&in->data);
+	xq_buf_free(&in->fix);
+	free(in);
+}
+
+static void
+fill(struct input *in)
+{
+	ssize_t got;
+
+	if (in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->pos = 0;
+	}
+	if (in->len + 1 >= in->cap) {
+		if (in->cap >= MAX_LINE)
+			xq_die(XQ_INPUT, "%s:%ld: a line longer than %lu MiB", in->name,
+			    in->lineno + 1, MAX_LINE >> 20);
+		in->cap *= 2;
+		in->buf = xq_realloc(in->buf, in->cap);
+	}
+	do
+		got = read(in->fd, in->buf + in->len, in->cap - in->len - 1);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		xq_die(XQ_IO, "%s: read error: %s", in->name, strerror(errno));
+	if (got == 0)
+		in->eof = 1;
+	in->len += (size_t)got;
+}
+
+/* The next physical line, without LF and without one CR before it. */
+static int
+next_raw_line(struct input *in, char **line, size_t *n)
+{
+	char *nl;
+	size_t scanned = 0;
+
+	if (!in->started) {
+		in->started = 1;
+		while (!in->eof && in->len < 3)
+			fill(in);
+		if (in->len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
+			in->pos = 3;
+	}
+	for (;;) {
+		nl = memchr(in->buf + in->pos + scanned, '\n',
+		    in->len - in->pos - scanned);
+		if (nl != NULL || in->eof)
+			break;
+		scanned = in->len - in->pos;
+		fill(in);
+	}
+	if (nl == NULL && in->pos == in->len)
+		return 0;
+	*line = in->buf + in->pos;
+	*n = nl ? (size_t)(nl - *line) : in->len - in->pos;
+	in->pos += *n + (nl != NULL);
+	in->lineno++;
+	if (*n > 0 && (*line)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+/* As in the shared reader: 3-byte sequences (most Chinese text) checked
+ * inline, anything else by utf8proc. Length of the valid prefix of S. */
+static inline int
+three_byte_ok(const unsigned char *p)
+{
+	uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+
+	if ((w & 0xC0C0F0) != 0x8080E0)
+		return 0;
+	if (p[0] == 0xE0)
+		return p[1] >= 0xA0;
+	return p[0] != 0xED || p[1] < 0xA0;
+}
+
+static size_t
+utf8_valid_prefix(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	while (i < n) {
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		while (i < n && p[i] < 0x80)
+			i++;
+		while (i + 3 <= n && three_byte_ok(p + i))
+			i += 3;
+		if (i >= n || p[i] < 0x80)
+			continue;
+		k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 0)
+			return i;
+		i += (size_t)k;
+	}
+	return n;
+}
+
+static void
+field_room(struct input *in)
+{
+	if (in->rec.nf >= in->fcap) {
+		in->fcap = in->fcap ? in->fcap * 2 : 64;
+		in->rec.f = xq_realloc(in->rec.f, in->fcap * sizeof *in->rec.f);
+		in->rec.len = xq_realloc(in->rec.len, in->fcap * sizeof *in->rec.len);
+		in->off = xq_realloc(in->off, in->fcap * sizeof *in->off);
+	}
+}
+
+static void
+check_field_size(struct input *in, size_t n)
+{
+	if (n > xq_max_field)
+		xq_die(XQ_INPUT, "%s:%ld: a field longer than %zu bytes (is a closing "
+		    "quote missing?)", in->name, in->rec.line, xq_max_field);
+}
+
+/* A field of a plain line; the caller has made room (field_room). */
+static inline void
+field_at(struct input *in, const char *s, size_t n)
+{
+	in->rec.f[in->rec.nf] = (char *)s;
+	in->rec.len[in->rec.nf++] = n;
+}
+
+/* Room for K more fields. */
+static inline void
+fields_room(struct input *in, size_t k)
+{
+	while (in->rec.nf + k > in->fcap)
+		field_room(in);
+}
+
+/*
+ * Splits a plain line in place; 0 if the line is not plain. Sixteen bytes
+ * at a time where SSE2 is there (every x86-64): a quote, backslash, CR or
+ * NUL sends the line elsewhere, and commas end fields. The UTF-8 check is
+ * done in the same pass when the line holds ASCII and 3-byte characters
+ * only (Chinese text): L marks lead bytes 1110xxxx, C continuation bytes
+ * 10xxxxxx, and every lead must be followed by exactly two continuations,
+ * across chunks too. Leads E0 and ED (overlong and surrogate forms) and
+ * all other sequences go to the byte-wise check.
+ */
+#ifdef __SSE2__
+static int
+split_fast(struct input *in, const char *s, size_t n)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\'), cr = _mm_set1_epi8('\r');
+	const __m128i nul = _mm_setzero_si128(), top2 = _mm_set1_epi8((char)0xC0);
+	const __m128i top4 = _mm_set1_epi8((char)0xF0);
+	const __m128i cont = _mm_set1_epi8((char)0x80);
+	const __m128i e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
+	size_t i = 0, start = 0;
+	uint32_t prev_lead = 0, valid = 0xFFFF;
+	int check = 0;
+	char tail[16];
+
+	in->rec.nf = 0;
+	for (i = 0; i < n; i += 16) {
+		const char *chunk = s + i;
+		__m128i v, bad;
+		uint32_t m, high;
+
+		if (n - i < 16) {
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, s + i, n - i);
+			chunk = tail;
+			valid = (1u << (n - i)) - 1;
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)chunk);
+		bad = _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, nul)));
+		if ((uint32_t)_mm_movemask_epi8(bad) & valid)
+			return 0;
+		high = (uint32_t)_mm_movemask_epi8(v);
+		if (high | prev_lead) {
+			uint32_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_and_si128(v, top2), cont));
+			uint32_t l = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_and_si128(v, top4), e0));
+			uint32_t x = prev_lead | l << 16;
+			uint32_t want = ((x << 1) | (x << 2)) >> 16 & 0xFFFF;
+
+			if (c != want || high != (l | c) ||
+			    (l & (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, e0), _mm_cmpeq_epi8(v, ed)))))
+				check = 1;
+			prev_lead = l;
+		}
+		m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & valid;
+		if (m) {
+			size_t nf;
+			char **f;
+			size_t *len;
+
+			fields_room(in, 16);
+			nf = in->rec.nf;
+			f = in->rec.f;
+			len = in->rec.len;
+			for (; m; m &= m - 1) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				f[nf] = (char *)(s + start);
+				len[nf++] = at - start;
+				start = at + 1;
+			}
+			in->rec.nf = nf;
+		}
+	}
+	/* a lead in the last two bytes of a full last chunk */
+	if (((prev_lead << 1 | prev_lead << 2) >> 16) != 0)
+		check = 1;
+	fields_room(in, 1);
+	field_at(in, s + start, n - start);
+	if (n > xq_max_field)
+		for (i = 0; i < in->rec.nf; i++)
+			check_field_size(in, in->rec.len[i]);
+	return !check || utf8_valid_prefix(s, n) == n;
+}
+#else
+static int
+split_fast(struct input *in, const char *s, size_t n)
+{
+	size_t i, start = 0;
+	unsigned high = 0;
+
+	in->rec.nf = 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ',') {
+			fields_room(in, 1);
+			field_at(in, s + start, i - start);
+			start = i + 1;
+		} else if (c == '"' || c == '\\' || c == '\r' || c == '\0')
+			return 0;
+		high |= c & 0x80;
+	}
+	fields_room(in, 1);
+	field_at(in, s + start, n - start);
+	if (n > xq_max_field)
+		for (i = 0; i < in->rec.nf; i++)
+			check_field_size(in, in->rec.len[i]);
+	return !high || utf8_valid_prefix(s, n) == n;
+}
+#endif
+
+/*
+ * A line with quotes but none of the other special bytes, quoted the simple
+ * RFC 4180 way (a quoted field ends at its closing quote, quotes inside are
+ * doubled): split here as libcsv would split it, the values of fields with
+ * doubled quotes undone in the data buffer. *CANON tells whether the line
+ * is also the stream form of its fields: every quoted field holds a comma
+ * or a quote, so the writer would quote it the same way. Anything else (a
+ * quote in an unquoted field, text after a closing quote, a field still
+ * open at the end of the line) returns 0 and is left to libcsv.
+ */
+static int
+split_quoted(struct input *in, const char *s, size_t n, int *canon)
+{
+	const char *p = s, *end = s + n, *q, *v, *e;
+	size_t i;
+	int doubled;
+
+	*canon = 1;
+	in->rec.nf = 0;
+	in->data.len = 0;
+	if (memchr(s, '\\', n) || memchr(s, '\r', n) || memchr(s, '\0', n) ||
+	    utf8_valid_prefix(s, n) != n)
+		return 0;
+	if (in->data.cap < n + 1) {   /* values are never longer than the line */
+		in->data.p = xq_realloc(in->data.p, n + 1);
+		in->data.cap = n + 1;
+	}
+	for (;;) {
+		fields_room(in, 1);
+		if (p < end && *p == '"') {
+			v = q = p + 1;
+			doubled = 0;
+			while ((q = memchr(q, '"', (size_t)(end - q))) != NULL &&
+			    q + 1 < end && q[1] == '"') {
+				doubled = 1;
+				q += 2;
+			}
+			if (q == NULL || (q + 1 < end && q[1] != ','))
+				return 0;
+			if (doubled) {
+				char *d = in->data.p + in->data.len, *start = d;
+
+				for (e = v; e < q; e++)
+					if ((*d++ = *e) == '"')
+						e++;
+				field_at(in, start, (size_t)(d - start));
+				in->data.len += (size_t)(d - start);
+			} else {
+				if (memchr(v, ',', (size_t)(q - v)) == NULL)
+					*canon = 0;
+				field_at(in, v, (size_t)(q - v));
+			}
+			p = q + 1;
+		} else {
+			e = memchr(p, ',', (size_t)(end - p));
+			e = e ? e : end;
+			if (memchr(p, '"', (size_t)(e - p)))
+				return 0;
+			field_at(in, p, (size_t)(e - p));
+			p = e;
+		}
+		if (p == end)
+			break;
+		p++;   /* the comma */
+	}
+	if (n > xq_max_field)
+		for (i = 0; i < in->rec.nf; i++)
+			check_field_size(in, in->rec.len[i]);
+	return 1;
+}
+
+/* ---- the slow path: what the shared reader does ---- */
+
+static void
+line_problem(struct input *in, const char *what, long col)
+{
+	if (in->line_problem == NULL) {
+		in->line_problem = what;
+		in->line_problem_col = col;
+	}
+}
+
+static void
+rec_problem(struct input *in, const char *what, long col)
+{
+	if (in->rec.problem)
+		return;
+	in->rec.problem = what;
+	in->rec.problem_line = in->lineno;
+	in->rec.problem_col = col;
+}
+
+/* NULs become spaces and bad UTF-8 becomes U+FFFD, one per bad byte. */
+static void
+clean_line(struct input *in, char **line, size_t *n)
+{
+	char *s = *line, *nul;
+	size_t len = *n, valid;
+
+	if ((nul = memchr(s, '\0', len)) != NULL) {
+		line_problem(in, "NUL byte", (long)(nul - s) + 1);
+		for (; nul; nul = memchr(nul, '\0', len - (size_t)(nul - s)))
+			*nul = ' ';
+	}
+	valid = utf8_valid_prefix(s, len);
+	if (valid == len)
+		return;
+	in->fix.len = 0;
+	while (valid < len) {
+		xq_buf_add(&in->fix, s, valid);
+		line_problem(in, "invalid UTF-8 byte sequence",
+		    (long)(s - *line) + (long)valid + 1);
+		xq_buf_add(&in->fix, "\xEF\xBF\xBD", 3);
+		s += valid + 1;
+		len -= valid + 1;
+		valid = utf8_valid_prefix(s, len);
+	}
+	xq_buf_add(&in->fix, s, len);
+	*line = in->fix.p;
+	*n = in->fix.len;
+}
+
+static void
+data_add(struct input *in, const char *s, size_t n)
+{
+	check_field_size(in, n);
+	field_room(in);
+	in->off[in->rec.nf] = in->data.len;
+	in->rec.len[in->rec.nf++] = n;
+	xq_buf_add(&in->data, s, n);
+	xq_buf_addc(&in->data, '\0');
+}
+
+static void
+on_field(void *s, size_t n, void *arg)
+{
+	data_add(arg, s ? s : "", n);
+}
+
+static void
+on_record(int c, void *arg)
+{
+	struct input *in = arg;
+
+	(void)c;
+	in->rec_done = 1;
+}
+
+/* Points the fields into the data buffer and undoes the stream escapes. */
+static void
+data_finish(struct input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->rec.nf; i++) {
+		char *f = in->data.p + in->off[i];
+
+		in->rec.f[i] = f;
+		if (memchr(f, '\\', in->rec.len[i])) {
+			in->rec.len[i] = xq_unescape(f, in->rec.len[i]);
+			f[in->rec.len[i]] = '\0';
+		}
+	}
+}
+
+static void
+feed(struct input *in, const char *s, size_t n)
+{
+	size_t used = csv_parse(&in->csv, s, n, on_field, on_record, in);
+
+	if (used == n)
+		used = csv_parse(&in->csv, "\n", 1, on_field, on_record, in) == 1 ?
+		    n : used;
+	if (used != n || csv_error(&in->csv) != CSV_SUCCESS) {
+		if (csv_error(&in->csv) == CSV_ENOMEM)
+			xq_die(XQ_IO, "out of memory");
+		rec_problem(in, "malformed quoting (a stray or unclosed \")",
+		    (long)used + 1);
+		csv_free(&in->csv);
+		csv_start(in);
+		in->rec_done = 1;
+		return;
+	}
+	check_field_size(in, in->csv.entry_pos);
+}
+
+static struct xq_rec *
+input_next(struct input *in)
+{
+	char *line;
+	size_t n;
+	int canon;
+
+	in->rec_done = 0;
+	in->raw = NULL;
+	while (next_raw_line(in, &line, &n)) {
+		in->line_problem = NULL;
+		if (!in->rec_open) {
+			if (n == 0) {
+				in->blanks++;
+				continue;
+			}
+			in->rec.line = in->lineno;
+			in->rec.problem = NULL;
+			if (split_fast(in, line, n)) {
+				in->raw = line;
+				in->rawlen = n;
+				return &in->rec;
+			}
+			if (memchr(line, '"', n) && split_quoted(in, line, n, &canon)) {
+				if (canon) {
+					in->raw = line;
+					in->rawlen = n;
+				}
+				return &in->rec;
+			}
+			in->rec.nf = 0;
+			in->data.len = 0;
+		}
+		clean_line(in, &line, &n);
+		if (in->line_problem)
+			rec_problem(in, in->line_problem, in->line_problem_col);
+		if (!in->rec_open && memchr(line, '"', n) == NULL) {
+			const char *s = line, *end = line + n, *comma;
+
+			while ((comma = memchr(s, ',', (size_t)(end - s))) != NULL) {
+				data_add(in, s, (size_t)(comma - s));
+				s = comma + 1;
+			}
+			data_add(in, s, (size_t)(end - s));
+			data_finish(in);
+			return &in->rec;
+		}
+		in->rec_open = 1;
+		feed(in, line, n);
+		if (in->rec_done) {
+			in->rec_open = 0;
+			data_finish(in);
+			return &in->rec;
+		}
+	}
+	if (in->rec_open) {
+		if (csv_fini(&in->csv, on_field, on_record, in) != 0)
+			xq_die(XQ_INPUT, "%s:%ld: a quoted field that starts here is never "
+			    "closed", in->name, in->rec.line);
+		in->rec_open = 0;
+		data_finish(in);
+		return &in->rec;
+	}
+	return NULL;
+}
+
+/* ---- the source: a file or standard input, read once or twice ---- */
+
+struct source {
+	const char *name;
+	int fd;
+	off_t start;
+	struct input *fast;
+	struct xq_reader *slow;
+	FILE *slow_fp;
+};
+
+static void
+source_open(struct source *src, const char *path, int twice)
+{
+	struct stat st;
+	off_t at;
+
+	src->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
+	src->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+	if (src->fd < 0)
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	at = lseek(src->fd, 0, SEEK_CUR);
+	if (twice && (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode) || at < 0)) {
+		/* a pipe: keep a copy to read a second time */
+		const char *dir = getenv("TMPDIR");
+		char *tmp = xq_path_join(dir && *dir ? dir : "/tmp",
+		    "xq-classify-scope.XXXXXX");
+		char buf[65536];
+		ssize_t got;
+		int fd = mkstemp(tmp);
+
+		if (fd < 0)
+			xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		while ((got = read(src->fd, buf, sizeof buf)) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				xq_die(XQ_IO, "%s: read error: %s", src->name, strerror(errno));
+			if (write(fd, buf, (size_t)got) != got)
+				xq_die(XQ_IO, "%s: %s (a copy of standard input for the second "
+				    "pass)", tmp, strerror(errno));
+		}
+		free(tmp);
+		if (src->fd != 0)
+			close(src->fd);
+		src->fd = fd;
+		at = 0;
+	}
+	src->start = at < 0 ? 0 : at;
+}
+
+static void
+source_rewind(struct source *src, int slow)
+{
+	if (lseek(src->fd, src->start, SEEK_SET) < 0 && src->start > 0)
+		xq_die(XQ_IO, "%s: %s", src->name, strerror(errno));
+	if (slow) {
+		int fd = dup(src->fd);
+
+		if (fd < 0 || (src->slow_fp = fdopen(fd, "rb")) == NULL)
+			xq_die(XQ_IO, "%s: %s", src->name, strerror(errno));
+		src->slow = xq_reader_fopen(src->slow_fp, src->name, XQ_ENC_UTF8,
+		    XQ_READ_STREAM);
+	} else
+		src->fast = input_open(src->fd, src->name);
+}
+
+static struct xq_rec *
+source_next(struct source *src, const char **raw, size_t *rawlen)
+{
+	struct xq_rec *r;
+
+	if (src->slow) {
+		*raw = NULL;
+		*rawlen = 0;
+		return xq_reader_next(src->slow);
+	}
+	r = input_next(src->fast);
+	*raw = src->fast->raw;
+	*rawlen = src->fast->rawlen;
+	return r;
+}
+
+static void
+source_end_pass(struct source *src)
+{
+	if (src->slow) {
+		xq_reader_close(src->slow);
+		fclose(src->slow_fp);
+		src->slow = NULL;
+	} else {
+		input_close(src->fast);
+		src->fast = NULL;
+	}
+}
+
+/* ---- the profile ----------------------------------------------------- */
+
+static void
+bad_setting(struct run *R, const char *key, const char *v, const char *want)
+{
+	xq_die(XQ_INPUT, "%s/settings.csv: %s: \"%s\" is not %s", R->prof->dir, key,
+	    v, want);
+}
+
+static long
+year_setting(struct run *R, const char *key, long def, int none_ok)
+{
+	const char *v = xq_profile_setting(R->prof, key);
+	char *end;
+	long y;
+
+	if (v == NULL || (*v == '\0' && none_ok))
+		return def;
+	if (none_ok && strcmp(v, "none") == 0)
+		return 0;
+	y = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || y < 1949 || y > 2100)
+		bad_setting(R, key, v, none_ok ? "a year from 1949 to 2100 or none" :
+		    "a year from 1949 to 2100");
+	return y;
+}
+
+/* A decimal with its trailing zeros (and a bare point) cut off. */
+static void
+format_short(char *buf, int64_t v, int decimals)
+{
+	size_t n = (size_t)xq_dec_format(buf, v, decimals);
+
+	if (strchr(buf, '.') == NULL)
+		return;
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+static void
+load_settings(struct run *R)
+{
+	const char *v;
+	int64_t x;
+	int inexact;
+	size_t n;
+
+	R->cutoff = year_setting(R, "build_year_cutoff", 2000, 0);
+	R->ext_cutoff = year_setting(R, "extended_cutoff", 0, 1);
+	if (R->ext_cutoff && R->ext_cutoff <= R->cutoff)
+		xq_die(XQ_INPUT, "%s/settings.csv: extended_cutoff %ld is not after "
+		    "build_year_cutoff %ld", R->prof->dir, R->ext_cutoff, R->cutoff);
+
+	R->share = 150000;
+	if ((v = xq_profile_setting(R->prof, "extended_household_share")) && *v) {
+		n = strlen(v);
+		if (n > 1 && v[n - 1] == '%') {
+			if (xq_dec_parse(v, n - 1, 4, &x, &inexact) != XQ_NUM_OK || inexact)
+				x = -1;
+		} else if (xq_dec_parse(v, n, 6, &x, &inexact) != XQ_NUM_OK || inexact)
+			x = -1;
+		if (x < 0 || x > 1000000)
+			bad_setting(R, "extended_household_share", v,
+			    "a share from 0 to 1 (0.15) or a percentage (15%)");
+		R->share = x;
+	}
+	format_short(R->share_text, R->share, 4);
+	strcat(R->share_text, "%");
+
+	/* consent_min: a fraction (2/3), a percentage (66.67) or none */
+	R->consent_on = 1;
+	R->consent_num = 2 * 100 * 10000;
+	R->consent_den = 3;
+	strcpy(R->consent_text, "2/3");
+	if ((v = xq_profile_setting(R->prof, "consent_min")) && *v) {
+		long a, b;
+		char *end;
+		const char *slash = strchr(v, '/');
+
+		if (strcmp(v, "none") == 0)
+			R->consent_on = 0;
+		else if (slash) {
+			a = strtol(v, &end, 10);
+			if (end != slash || a < 0 || a > 1000000)
+				a = -1;
+			b = strtol(slash + 1, &end, 10);
+			if (a < 0 || *end != '\0' || b <= 0 || b > 1000000 || a > b)
+				bad_setting(R, "consent_min", v, "a fraction (2/3), a "
+				    "percentage (66.67) or none");
+			R->consent_num = (int64_t)a * 100 * 10000;
+			R->consent_den = b;
+			snprintf(R->consent_text, sizeof R->consent_text, "%ld/%ld", a, b);
+		} else {
+			n = strlen(v);
+			if (n > 1 && v[n - 1] == '%')
+				n--;
+			if (xq_dec_parse(v, n, 4, &x, &inexact) != XQ_NUM_OK || inexact ||
+			    x < 0 || x > 100 * 10000)
+				bad_setting(R, "consent_min", v, "a fraction (2/3), a "
+				    "percentage (66.67) or none");
+			R->consent_num = x;
+			R->consent_den = 1;
+			format_short(R->consent_text, x, 4);
+			strcat(R->consent_text, "%");
+		}
+	}
+}
+
+static void
+load_gates(struct run *R)
+{
+	char *path = xq_profile_file(R->prof, "gates.csv");
+	struct xq_table *t;
+	int id, col, test, msg;
+	size_t i, j;
+
+	if (path == NULL)
+		return;
+	t = R->gates_table = xq_table_load(path);
+	id = xq_table_need(t, "gate");
+	col = xq_table_need(t, "column");
+	test = xq_table_need(t, "test");
+	msg = xq_table_need(t, "message");
+	R->ngate = t->nrow;
+	R->gate = xq_calloc(t->nrow, sizeof *R->gate);
+	for (i = 0; i < t->nrow; i++) {
+		struct gate *g = &R->gate[i];
+		const char *v;
+		int inexact;
+
+		g->id = xq_table_get(t, i, id);
+		g->column = xq_table_get(t, i, col);
+		g->message = xq_table_get(t, i, msg);
+		v = xq_table_get(t, i, test);
+		if (*g->id == '\0' || strpbrk(g->id, ";:\n") || *g->column == '\0')
+			xq_die(XQ_INPUT, "%s:%ld: a gate needs an id (no ; or :) and a "
+			    "column", path, t->line[i]);
+		if (strpbrk(g->message, ";\n"))
+			xq_die(XQ_INPUT, "%s:%ld: a gate message may not hold a semicolon "
+			    "or a line break", path, t->line[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp(R->gate[j].id, g->id) == 0)
+				xq_die(XQ_INPUT, "%s:%ld: gate %s is listed twice", path,
+				    t->line[i], g->id);
+		if (strcmp(v, "yes") == 0)
+			g->test = T_YES;
+		else if (strcmp(v, "given") == 0)
+			g->test = T_GIVEN;
+		else if ((strncmp(v, ">=", 2) == 0 || strncmp(v, "<=", 2) == 0) &&
+		    xq_dec_parse(v + 2 + strspn(v + 2, " "), strlen(v + 2 +
+		    strspn(v + 2, " ")), 4, &g->bound, &inexact) == XQ_NUM_OK) {
+			g->test = v[0] == '>' ? T_MIN : T_MAX;
+			g->bound_text = v + 2 + strspn(v + 2, " ");
+		} else
+			xq_die(XQ_INPUT, "%s:%ld: test \"%s\" is not yes, given, >=NUMBER "
+			    "or <=NUMBER", path, t->line[i], v);
+	}
+	free(path);
+}
+
+/* ---- the header ------------------------------------------------------ */
+
+static int
+find(const struct xq_rec *h, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < h->nf; i++)
+		if (h->len[i] == n && memcmp(h->f[i], name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+need(struct run *R, const struct xq_rec *h, const char *name, const char *why)
+{
+	int c = find(h, name);
+
+	if (c < 0)
+		xq_die(XQ_INPUT, "%s: no column \"%s\"%s (is this the stream of "
+		    "xq-validate?)", R->name, name, why);
+	return c;
+}
+
+static void
+read_header(struct run *R, const struct xq_rec *h, int first_pass)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof appended / sizeof *appended; i++)
+		if (find(h, appended[i]) >= 0)
+			xq_die(XQ_INPUT, "%s: the input has a column \"%s\" already "
+			    "(was it classified before?)", R->name, appended[i]);
+	R->nhead = h->nf;
+	R->col_source = find(h, "source");
+	R->col_line = find(h, "line");
+	R->col_year = need(R, h, "build_year", "");
+	R->col_items = need(R, h, "items", "");
+	R->col_hh = R->ext_cutoff ? need(R, h, "households",
+	    ", needed for the extended share") : find(h, "households");
+	R->col_code = R->ext_cutoff ? need(R, h, "county_code",
+	    ", needed for the extended share") : find(h, "county_code");
+	R->col_plan_year = find(h, "plan_year");
+	R->col_consent = find(h, "consent_pct");
+	for (i = 0; i < R->ngate; i++) {
+		R->gate[i].col = find(h, R->gate[i].column);
+		if (R->gate[i].col < 0 && first_pass && !R->quiet)
+			xq_warn("%s: no column \"%s\": every record fails gate %s", R->name,
+			    R->gate[i].column, R->gate[i].id);
+	}
+}
+
+static void
+write_header(struct xq_out *o, const struct xq_rec *h)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < h->nf; i++)
+		xq_out_field(o, h->f[i], h->len[i]);
+	for (i = 0; i < sizeof appended / sizeof *appended; i++)
+		xq_out_str(o, appended[i]);
+	xq_out_end(o);
+}
+
+/* ---- judging a record ------------------------------------------------- */
+
+static void
+field(struct run *R, int col, const char **s, size_t *n)
+{
+	*s = xq_rec_get(R->rec, col);
+	*n = xq_rec_len(R->rec, col);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+reason(struct run *R, const char *id, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (i = 0; msg[i]; i++)   /* a value quoted from the row */
+		if (msg[i] == ';' || msg[i] == '\n' || msg[i] == '\r')
+			msg[i] = ' ';
+	if (R->reasons.len > 0)
+		xq_buf_addc(&R->reasons, ';');
+	xq_buf_adds(&R->reasons, id);
+	xq_buf_add(&R->reasons, ": ", 2);
+	xq_buf_adds(&R->reasons, msg);
+}
+
+/* A value shown in a reason: at most 40 bytes, cut on a character. */
+static int
+shown(const char *s, size_t n)
+{
+	size_t k = n > 40 ? 40 : n;
+
+	while (k < n && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return (int)k;
+}
+
+static int
+whole(const char *s, size_t n, int64_t *v)
+{
+	int inexact;
+
+	return n > 0 && xq_dec_parse(s, n, 0, v, &inexact) == XQ_NUM_OK && !inexact;
+}
+
+static void
+judge_scope(struct run *R, long *year)
+{
+	const char *s;
+	size_t n, i;
+
+	field(R, R->col_year, &s, &n);
+	*year = 0;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		*year = *year * 10 + (s[i] - '0');
+	if (n == 0 || n != 4 || i != n) {
+		R->scope = OUT;
+		if (n == 0)
+			reason(R, "scope", "no build year");
+		else
+			reason(R, "scope", "build year \"%.*s\" is not a year", shown(s, n),
+			    s);
+		return;
+	}
+	if (*year <= R->cutoff)
+		R->scope = IN;
+	else if (R->ext_cutoff && *year <= R->ext_cutoff)
+		R->scope = EXTENDED;
+	else {
+		R->scope = OUT;
+		if (R->ext_cutoff)
+			reason(R, "scope", "built %ld, after the extended cutoff %ld", *year,
+			    R->ext_cutoff);
+		else
+			reason(R, "scope", "built %ld, after the cutoff %ld", *year,
+			    R->cutoff);
+	}
+}
+
+static void
+judge_consent(struct run *R)
+{
+	const char *s;
+	size_t n;
+	int64_t v;
+	int inexact;
+
+	if (!R->consent_on || R->col_consent < 0)
+		return;
+	field(R, R->col_consent, &s, &n);
+	if (n == 0)
+		return;   /* not given: only a gates.csv row can require it */
+	if (xq_dec_parse(s, n, 4, &v, &inexact) != XQ_NUM_OK) {
+		R->failed = 1;
+		reason(R, "consent", "consent_pct \"%.*s\" is not a percentage",
+		    shown(s, n), s);
+	} else if (v * R->consent_den < R->consent_num) {
+		R->failed = 1;
+		reason(R, "consent", "%.*s%% of residents agree, below %s", (int)n, s,
+		    R->consent_text);
+	}
+}
+
+static void
+judge_gates(struct run *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->ngate; i++) {
+		const struct gate *g = &R->gate[i];
+		const char *s;
+		size_t n;
+		int64_t v;
+		int inexact;
+
+		field(R, g->col, &s, &n);
+		if (n == 0) {
+			R->failed = 1;
+			reason(R, g->id, "%s (%s not given)", g->message, g->column);
+			continue;
+		}
+		switch (g->test) {
+		case T_GIVEN:
+			continue;
+		case T_YES:
+			if (n == 1 && s[0] == '1')
+				continue;
+			break;
+		case T_MIN:
+		case T_MAX:
+			if (xq_dec_parse(s, n, 4, &v, &inexact) != XQ_NUM_OK)
+				break;
+			if (g->test == T_MIN ? v >= g->bound : v <= g->bound)
+				continue;
+			R->failed = 1;
+			reason(R, g->id, "%s (%s is %.*s, %s %s)", g->message, g->column,
+			    shown(s, n), s, g->test == T_MIN ? "below" : "above",
+			    g->bound_text);
+			continue;
+		}
+		R->failed = 1;
+		reason(R, g->id, "%s (%s is %.*s)", g->message, g->column, shown(s, n),
+		    s);
+	}
+}
+
+/* Scope (before the extended share) and gates of R->rec. */
+static void
+judge(struct run *R, const struct xq_rec *r, long *year)
+{
+	R->rec = r;
+	R->failed = 0;
+	R->reasons.len = 0;
+	if (r->problem) {
+		R->failed = 1;
+		reason(R, "input", "%s at line %ld, byte %ld", r->problem,
+		    r->problem_line, r->problem_col);
+	} else if (r->nf > R->nhead) {
+		R->failed = 1;
+		reason(R, "input", "%zu fields, the header has %zu", r->nf, R->nhead);
+	}
+	judge_scope(R, year);
+	judge_consent(R);
+	judge_gates(R);
+}
+
+/* ---- the extended share ---------------------------------------------- */
+
+static uint32_t
+key_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The group of the record: its county_code and plan_year. */
+static struct group *
+group_of(struct run *R)
+{
+	const char *code, *year;
+	size_t cn, yn, i;
+	struct group *g;
+
+	field(R, R->col_code, &code, &cn);
+	field(R, R->col_plan_year, &year, &yn);
+	R->scratch.len = 0;
+	xq_buf_add(&R->scratch, code, cn);
+	xq_buf_addc(&R->scratch, '\t');
+	xq_buf_add(&R->scratch, year, yn);
+	xq_buf_str(&R->scratch);
+	if (R->ngroup * 2 >= R->group_cap) {
+		struct group *old = R->group;
+		size_t oldcap = R->group_cap;
+
+		R->group_cap = oldcap ? oldcap * 2 : 1024;
+		R->group = xq_calloc(R->group_cap, sizeof *R->group);
+		for (i = 0; i < oldcap; i++) {
+			size_t k;
+
+			if (old[i].key == NULL)
+				continue;
+			k = key_hash(old[i].key, strlen(old[i].key)) & (R->group_cap - 1);
+			while (R->group[k].key)
+				k = (k + 1) & (R->group_cap - 1);
+			R->group[k] = old[i];
+		}
+		free(old);
+	}
+	i = key_hash(R->scratch.p, R->scratch.len) & (R->group_cap - 1);
+	for (g = &R->group[i]; g->key; g = &R->group[i]) {
+		if (strcmp(g->key, R->scratch.p) == 0)
+			return g;
+		i = (i + 1) & (R->group_cap - 1);
+	}
+	g->key = xq_strdup(R->scratch.p);
+	R->ngroup++;
+	return g;
+}
+
+/* An extended, gate-passing row is admitted while the extended households
+ * of its group stay within the share of the group's plan: E <= s (I + E),
+ * that is E (1 - s) <= s I, in input order. */
+static void
+extended_share(struct run *R, long year)
+{
+	const char *s, *code, *py;
+	size_t n, cn, pn;
+	int64_t hh;
+	struct group *g;
+	char where[96];
+
+	field(R, R->col_hh, &s, &n);
+	if (!whole(s, n, &hh) || hh < 0) {
+		R->scope = OUT;
+		reason(R, "extended_cap", "built %ld, and without a number of "
+		    "households the share cannot be checked", year);
+		return;
+	}
+	g = group_of(R);
+	if ((g->ext_hh + hh) * (1000000 - R->share) <= R->share * g->in_hh) {
+		g->ext_hh += hh;
+		return;
+	}
+	field(R, R->col_code, &code, &cn);
+	field(R, R->col_plan_year, &py, &pn);
+	snprintf(where, sizeof where, "%.*s%s%.*s", shown(code, cn), code,
+	    pn ? " in " : "", shown(py, pn), py);
+	R->scope = OUT;
+	reason(R, "extended_cap", "built %ld, its %lld households would take the "
+	    "extended scope of %s past %s of the households", year, (long long)hh,
+	    where, R->share_text);
+}
+
+static void
+count_in_scope(struct run *R)
+{
+	const char *s;
+	size_t n;
+	int64_t hh;
+
+	field(R, R->col_hh, &s, &n);
+	if (whole(s, n, &hh) && hh > 0)
+		group_of(R)->in_hh += hh;
+}
+
+/* ---- classification -------------------------------------------------- */
+
+static void
+tally(struct run *R, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < R->ntally; i++)
+		if (strlen(R->tally[i].item) == n && memcmp(R->tally[i].item, s, n) == 0) {
+			R->tally[i].count++;
+			return;
+		}
+	if (R->ntally == TALLY_MAX) {
+		R->tally_full = 1;
+		return;
+	}
+	if (R->ntally % 64 == 0)
+		R->tally = xq_realloc(R->tally, (R->ntally + 64) * sizeof *R->tally);
+	R->tally[R->ntally].item = xq_strndup(s, n);
+	R->tally[R->ntally++].count = 1;
+}
+
+static void
+unmatched(struct run *R, const char *s, size_t n)
+{
+	if (R->unmatched.len > 0)
+		xq_buf_addc(&R->unmatched, ';');
+	xq_buf_add(&R->unmatched, s, n);
+	R->unmatched_items++;
+	tally(R, s, n);
+}
+
+static void
+provenance(struct run *R, struct xq_out *o)
+{
+	const struct xq_rec *r = R->rec;
+
+	if (R->col_source >= 0)
+		xq_out_field(o, xq_rec_get(r, R->col_source), xq_rec_len(r, R->col_source));
+	else
+		xq_out_str(o, R->name);
+	if (R->col_line >= 0)
+		xq_out_field(o, xq_rec_get(r, R->col_line), xq_rec_len(r, R->col_line));
+	else
+		xq_out_long(o, r->line);
+}
+
+struct explain {
+	struct run *R;
+	const char *item;
+	size_t n;
+};
+
+static void
+explain_rule(const struct xq_rule *rule, void *arg)
+{
+	struct explain *e = arg;
+	struct run *R = e->R;
+
+	R->cat_bits |= UINT64_C(1) << rule->cat;
+	if (rule->tag >= 0)
+		R->tag_bits[rule->tag / 64] |= UINT64_C(1) << (rule->tag % 64);
+	provenance(R, R->match);
+	xq_out_field(R->match, e->item, e->n);
+	xq_out_str(R->match, R->rules->cat[rule->cat]);
+	xq_out_str(R->match, rule->tag >= 0 ? R->rules->tag[rule->tag] : "");
+	xq_out_str(R->match, rule->where);
+	xq_out_end(R->match);
+}
+
+static void
+on_item(const char *s, size_t n, void *arg)
+{
+	struct run *R = arg;
+	const struct xq_match *m;
+	struct explain e = { R, s, n };
+	size_t i;
+
+	R->items++;
+	if (R->match) {
+		if (xq_rules_each(R->rules, s, n, explain_rule, &e) > 0)
+			return;
+		provenance(R, R->match);
+		xq_out_field(R->match, s, n);
+		xq_out_str(R->match, "");
+		xq_out_str(R->match, "");
+		xq_out_str(R->match, "");
+		xq_out_end(R->match);
+		unmatched(R, s, n);
+		return;
+	}
+	m = xq_rules_classify(R->rules, s, n);
+	if (!m->matched) {
+		unmatched(R, s, n);
+		return;
+	}
+	R->cat_bits |= m->cats;
+	for (i = 0; i < XQ_MAX_TAGS / 64; i++)
+		R->tag_bits[i] |= m->tags[i];
+}
+
+/* The ids whose bits are set, joined by semicolons, into B (made big
+ * enough for all of them by ids_setup). */
+static void
+id_list(struct xq_buf *b, char **ids, const size_t *len, size_t words,
+    const uint64_t *bits)
+{
+	size_t w;
+	uint64_t m;
+
+	b->len = 0;
+	for (w = 0; w < words; w++)
+		for (m = bits[w]; m; m &= m - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(m);
+
+			if (b->len > 0)
+				b->p[b->len++] = ';';
+			memcpy(b->p + b->len, ids[i], len[i]);
+			b->len += len[i];
+		}
+}
+
+static size_t *
+ids_setup(struct xq_buf *b, char **ids, size_t n)
+{
+	size_t *len = xq_calloc(n, sizeof *len), i, total = 1;
+
+	for (i = 0; i < n; i++)
+		total += (len[i] = strlen(ids[i])) + 1;
+	if (b->cap < total) {
+		b->p = xq_realloc(b->p, total);
+		b->cap = total;
+	}
+	return len;
+}
+
+static void
+classify(struct run *R)
+{
+	const char *s;
+	size_t n;
+
+	R->cat_bits = 0;
+	memset(R->tag_bits, 0, sizeof R->tag_bits);
+	R->unmatched.len = 0;
+	field(R, R->col_items, &s, &n);
+	xq_items_split(s, n, on_item, R);
+	id_list(&R->cats, R->rules->cat, R->cat_len, 1, &R->cat_bits);
+	id_list(&R->tags, R->rules->tag, R->tag_len, XQ_MAX_TAGS / 64, R->tag_bits);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* The input fields: a plain line is its own stream form, and is copied
+ * whole; any other record is written field by field. */
+static void
+write_row(struct run *R, struct xq_out *o, const char *raw, size_t rawlen)
+{
+	const struct xq_rec *r = R->rec;
+	size_t i;
+
+	if (raw && r->nf == R->nhead && o->nfield == 0 && rawlen <= sizeof o->buf) {
+		if (rawlen > sizeof o->buf - o->len)
+			xq_out_flush(o);
+		memcpy(o->buf + o->len, raw, rawlen);
+		o->len += rawlen;
+		o->nfield = (int)r->nf;
+	} else {
+		for (i = 0; i < r->nf || i < R->nhead; i++)
+			xq_out_field(o, xq_rec_get(r, (int)i), xq_rec_len(r, (int)i));
+	}
+	xq_out_plain(o, scope_name[R->scope], R->scope == EXTENDED ? 8 : R->scope
+	    == IN ? 2 : 3);
+	xq_out_plain(o, R->failed ? "fail" : "pass", 4);
+	xq_out_field(o, R->reasons.p, R->reasons.len);
+	xq_out_plain(o, R->cats.p, R->cats.len);   /* ids need no quoting */
+	xq_out_plain(o, R->tags.p, R->tags.len);
+	xq_out_field(o, R->unmatched.p, R->unmatched.len);
+	xq_out_end(o);
+}
+
+static void
+process(struct run *R, const struct xq_rec *r, const char *raw, size_t rawlen)
+{
+	long year;
+
+	R->records++;
+	judge(R, r, &year);
+	if (r->problem && ++R->problems <= MESSAGES && !R->quiet)
+		xq_warn("%s:%ld: %s (byte %ld of line %ld)", R->name, r->line,
+		    r->problem, r->problem_col, r->problem_line);
+	if (R->scope == EXTENDED && !R->failed)
+		extended_share(R, year);
+	classify(R);
+	R->in += R->scope == IN;
+	R->extended += R->scope == EXTENDED;
+	R->out_scope += R->scope == OUT;
+	R->gate_fail += R->failed;
+	if (R->scope == OUT || R->failed) {
+		R->to_exc++;
+		if (R->exc)
+			write_row(R, R->exc, raw, rawlen);
+		if (!R->keep_all)
+			return;
+	}
+	R->to_stream++;
+	write_row(R, R->out, raw, rawlen);
+}
+
+/* First of two passes: the in-scope households of each group. */
+static void
+count_pass(struct run *R, struct source *src)
+{
+	struct xq_rec *r;
+	const char *raw;
+	size_t rawlen;
+	long year;
+
+	source_rewind(src, R->slow);
+	if ((r = source_next(src, &raw, &rawlen)) == NULL)
+		xq_die(XQ_INPUT, "%s: empty input, a header line was expected", R->name);
+	read_header(R, r, 1);
+	while ((r = source_next(src, &raw, &rawlen)) != NULL) {
+		judge(R, r, &year);
+		if (R->scope == IN && !R->failed)
+			count_in_scope(R);
+	}
+	source_end_pass(src);
+}
+
+static void
+main_pass(struct run *R, struct source *src)
+{
+	struct xq_rec *r;
+	const char *raw;
+	size_t rawlen;
+
+	source_rewind(src, R->slow);
+	if ((r = source_next(src, &raw, &rawlen)) == NULL)
+		xq_die(XQ_INPUT, "%s: empty input, a header line was expected", R->name);
+	read_header(R, r, !R->ext_cutoff);
+	write_header(R->out, r);
+	write_header(R->exc, r);
+	if (R->match) {
+		static const char *const head[] = { "source", "line", "item",
+			"category", "tag", "rule" };
+		size_t i;
+
+		for (i = 0; i < 6; i++)
+			xq_out_str(R->match, head[i]);
+		xq_out_end(R->match);
+	}
+	while ((r = source_next(src, &raw, &rawlen)) != NULL)
+		process(R, r, raw, rawlen);
+	source_end_pass(src);
+}
+
+/* ---- the end ---------------------------------------------------------- */
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->item, y->item);
+}
+
+static void
+summary(struct run *R)
+{
+	struct xq_buf b = { 0 };
+	size_t i;
+	char line[160];
+
+	if (R->quiet)
+		return;
+	xq_warn("%ld records: %ld in scope, %ld extended, %ld out; %ld failed a gate; "
+	    "%ld to the stream, %ld to exceptions%s; %ld items, %ld matched no rule",
+	    R->records, R->in, R->extended, R->out_scope, R->gate_fail, R->to_stream,
+	    R->to_exc, R->keep_all && R->to_exc ? " (kept in the stream too)" : "",
+	    R->items, R->unmatched_items);
+	if (R->ntally == 0)
+		return;
+	qsort(R->tally, R->ntally, sizeof *R->tally, by_count);
+	for (i = 0; i < R->ntally && i < TALLY_SHOWN; i++) {
+		snprintf(line, sizeof line, "%s%s (%ld)", i ? ", " : "", R->tally[i].item,
+		    R->tally[i].count);
+		xq_buf_adds(&b, line);
+	}
+	if (R->ntally > TALLY_SHOWN || R->tally_full) {
+		snprintf(line, sizeof line, ", and %s%zu more", R->tally_full ?
+		    "at least " : "", R->ntally - i);
+		xq_buf_adds(&b, line);
+	}
+	xq_warn("unmatched items, most frequent first: %s", xq_buf_str(&b));
+	xq_buf_free(&b);
+}
+
+static void
+print_rules(struct run *R)
+{
+	struct xq_out *o = xq_out_open(NULL, 0);
+	size_t i;
+
+	xq_out_str(o, "category");
+	xq_out_str(o, "tag");
+	xq_out_str(o, "pattern");
+	xq_out_end(o);
+	for (i = 0; i < R->rules->nrule; i++) {
+		const struct xq_rule *r = &R->rules->rule[i];
+
+		xq_out_str(o, R->rules->cat[r->cat]);
+		xq_out_str(o, r->tag >= 0 ? R->rules->tag[r->tag] : "");
+		xq_out_str(o, r->pattern);
+		xq_out_end(o);
+	}
+	xq_out_close(o);
+}
+
+static void
+run_free(struct run *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->group_cap; i++)
+		free(R->group[i].key);
+	free(R->group);
+	for (i = 0; i < R->ntally; i++)
+		free(R->tally[i].item);
+	free(R->tally);
+	free(R->gate);
+	free(R->cat_len);
+	free(R->tag_len);
+	xq_table_free(R->gates_table);
+	xq_rules_free(R->rules);
+	xq_profile_free(R->prof);
+	xq_buf_free(&R->reasons);
+	xq_buf_free(&R->cats);
+	xq_buf_free(&R->tags);
+	xq_buf_free(&R->unmatched);
+	xq_buf_free(&R->scratch);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "keep-all", no_argument, NULL, 'K' },
+		{ "print-rules", no_argument, NULL, 'P' },
+		{ "slow", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run R = { 0 };
+	struct source src = { 0 };
+	const char *profile = NULL, *out = NULL, *exc = NULL, *match = NULL;
+	int c, print = 0, status;
+
+	xq_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "hm:o:p:qx:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': match = optarg; break;
+		case 'o': out = optarg; break;
+		case 'p': profile = optarg; break;
+		case 'q': R.quiet = 1; break;
+		case 'x': exc = optarg; break;
+		case 'K': R.keep_all = 1; break;
+		case 'P': print = 1; break;
+		case 'S': R.slow = 1; break;
+		case 'V': xq_version();
+		case 'h': fputs(usage_text, stdout); return XQ_OK;
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage();
+
+	if (profile)
+		R.prof = xq_profile_load(profile);
+	else
+		R.prof = NULL;
+	R.rules = xq_rules_load(R.prof);
+	if (print) {
+		print_rules(&R);
+		run_free(&R);
+		return XQ_OK;
+	}
+	if (R.prof) {
+		load_settings(&R);
+		load_gates(&R);
+	} else {
+		R.cutoff = 2000;
+		R.share = 150000;
+		R.consent_on = 1;
+		R.consent_num = 2 * 100 * 10000;
+		R.consent_den = 3;
+		strcpy(R.consent_text, "2/3");
+	}
+
+	R.cat_len = ids_setup(&R.cats, R.rules->cat, R.rules->ncat);
+	R.tag_len = ids_setup(&R.tags, R.rules->tag, R.rules->ntag);
+	source_open(&src, argc ? argv[0] : "-", R.ext_cutoff != 0);
+	R.name = src.name;
+	R.out = xq_out_open(out, 0);
+	if (exc)
+		R.exc = xq_out_open(exc, 0);
+	if (match)
+		R.match = xq_out_open(match, 0);
+	if (R.ext_cutoff)
+		count_pass(&R, &src);
+	main_pass(&R, &src);
+	if (src.fd != 0)
+		close(src.fd);
+	if (R.match)
+		xq_out_close(R.match);
+	if (R.exc)
+		xq_out_close(R.exc);
+	xq_out_close(R.out);
+	summary(&R);
+	status = R.to_exc > 0 ? XQ_FLAGGED : XQ_OK;
+	run_free(&R);
+	return status;
+}
