@@ -120,3 +120,4 @@ clean:
 
 include pipelines/common.mk
 include pipelines/plan.mk
+include pipelines/evaluation.mk

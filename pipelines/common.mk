@@ -3,6 +3,12 @@
 # rejected or flagged", which a pipeline reports but does not stop on unless
 # STRICT=1).
 
+# make plan works on jilin-2020 and make evaluation on jilin-2019 unless told
+ifeq ($(origin PROFILE),undefined)
+ifneq ($(filter evaluation,$(MAKECMDGOALS)),)
+PROFILE := jilin-2019
+endif
+endif
 PROFILE ?= jilin-2020
 PROFILE_DIR ?= samples/$(PROFILE)
 OUT := out/$(notdir $(PROFILE_DIR))

@@ -8,27 +8,33 @@ Run from the repository root:
 It rewrites, with a fixed seed (so two runs give byte-identical files):
 
   samples/jilin-2020/     Jilin 2020 annual-plan submissions: counties.csv (47
-                          county-level units, real GB/T 2260 codes), settings.csv,
-                          submissions/<county>.csv (47 files) and SEEDED-ERRORS.md.
-                          1945 valid communities, 270,000 households, plus 30
-                          seeded error rows that xq-validate must reject.
+                          county-level units, real GB/T 2260 codes), settings.csv
+                          (plan_year, budget), submissions/<county>.csv (47 files),
+                          SEEDED-ERRORS.md and history.csv (the 2019 plan, for
+                          xq-dedupe -H). 1945 plan communities, 270,000 households;
+                          30 seeded error rows that xq-validate must reject; 15 valid
+                          added rows that xq-dedupe or xq-classify-scope must drop.
   samples/jilin-2019/     Jilin 2019 plan (831 communities, 15,667,000.00 m2,
                           218,000 households) and progress/<county>.csv reports:
                           303 completed, 226 under construction, 302 preliminary.
   samples/xianning-2024/  Xianning (Hubei) 2024 plan, 7 units: 434 communities,
                           8640 buildings, 74,857 households, 874.32万m2,
-                          227,200万元, full funding split and the six preconditions.
+                          227,200万元, full funding split and the six preconditions;
+                          5 added rows that xq-classify-scope must send to the
+                          exceptions (built 2005, a precondition not met, consent 60%).
+  samples/README.md       the tables of added rows, between its two marker lines.
 
 The files imitate what county offices export from Excel or WPS: title rows,
 varied Chinese headers, 序号 columns, blank rows, 合计 rows (always correct),
 GB18030 or UTF-8 (with or without BOM), CRLF or LF, line breaks inside quoted
-cells, full-width digits, 万㎡ columns. Hand-written README.md files are left
-alone; submissions/ and progress/ folders are emptied and written again.
-Python 3 standard library only.
+cells, full-width digits, 万㎡ columns. The rest of the README files is written
+by hand and left alone; submissions/ and progress/ folders are emptied and
+written again. Python 3 standard library only.
 """
 import datetime as dt
 import math
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -109,13 +115,15 @@ def parse_registry(text):
     return out
 
 
-def write_registry(folder, counties, plan_year):
+def write_registry(folder, counties, plan_year, budget=None):
+    """counties.csv and settings.csv; budget (万元) is the subsidy that
+    xq-allocate-funds shares out when no -b is given (illustrative figures)."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = ["county_code,county,city,fiscal_coef"]
     rows += [f"{c['code']},{c['name']},{c['city']},{c['coef']}" for c in counties]
     (folder / "counties.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (folder / "settings.csv").write_text(f"key,value\nplan_year,{plan_year}\n",
-                                         encoding="utf-8")
+    settings = f"key,value\nplan_year,{plan_year}\n" + (f"budget,{budget}\n" if budget else "")
+    (folder / "settings.csv").write_text(settings, encoding="utf-8")
 
 
 # ---- exact sums -----------------------------------------------------------
@@ -171,11 +179,14 @@ class Namer:
     normalisation xq-dedupe does (suffixes such as 小区/家属院 dropped), and
     across the years that share the Namer."""
 
-    def __init__(self, rng, streets):
-        self.rng, self.streets, self.used = rng, streets, {}
+    def __init__(self, rng, streets, used=None):
+        self.rng, self.streets, self.used = rng, streets, {} if used is None else used
 
-    def community(self, c):
+    def community(self, c, also=()):
+        """A new name and address in county c (and, for a community on a
+        boundary, unused in the counties `also` too)."""
         rng, used = self.rng, self.used.setdefault(c["code"], set())
+        others = [self.used.setdefault(o["code"], set()) for o in also]
         units = UNITS + CITY_UNITS.get(c["city"], "").split()
         prefix = "县" if c["name"].endswith("县") else "市"
         while True:
@@ -194,8 +205,9 @@ class Namer:
             else:
                 e = rng.choice(ESTATES)
                 stem, name = ("e", e), e + rng.choice(ESTATE_SUFFIX)
-            if stem not in used:
-                used.add(stem)
+            if stem not in used and all(stem not in u for u in others):
+                for u in [used] + others:
+                    u.add(stem)
                 return name, self.address(st if kind in "hsv" else None)
 
     def address(self, street):
@@ -506,17 +518,28 @@ def total_row(L, rows):
     return out
 
 
-def write_sheet(rng, path, L, c, recs, plan_year, what, errors=()):
+# how write_sheet writes the cells a repeated row changes (see ADDED ROWS)
+CHANGED = {"community": lambda r, L: r["name"], "address": lambda r, L: r["addr"],
+           "households": lambda r, L: str(r["hh"]),
+           "investment": lambda r, L: fmt_cents(r["inv"], L["money"])}
+
+
+def write_sheet(rng, path, L, c, recs, plan_year, what, errors=(), added=(), arng=None):
     """One county's submission. errors: [(rec, column, value, why)] rows that
-    must be rejected; returns [(line, header, column, value, why)] for them."""
+    must be rejected; returns [(line, header, column, value, why)] for them.
+    added: rows for the later filters to drop (see ADDED ROWS below), written
+    at the bottom of the sheet with their own random stream arng, so that the
+    other rows come out the same with or without them; each gets its "line",
+    and the "line" of the row it repeats as "like_line"."""
     body = [(r, None) for r in recs]
     for e in errors:
         body.insert(rng.randint(1, len(body)), (e[0], e))
     rows = title_rows(L, c, plan_year, what)
-    kinds = ["title"] * len(rows)
+    kinds = [("title",)] * len(rows)
     rows.append([h for _, h in L["cols"]])
-    kinds.append("header")
+    kinds.append(("header",))
     keys = [k for k, _ in L["cols"]]
+    written = {}                                 # id(rec) -> its row, for repeats
     for seq, (r, e) in enumerate(body, 1):
         v = cells(rng, L, r, seq, plan_year)
         row = [v.get(k, "") for k in keys]
@@ -525,22 +548,45 @@ def write_sheet(rng, path, L, c, recs, plan_year, what, errors=()):
             row = row[:i] + [v["address"]] + row[i:-1]
         elif e:
             row[keys.index(e[1])] = e[2]
+        else:
+            written[id(r)] = row
         rows.append(row)
         col = e and ("build_year" if e[1] == "shift" else e[1])
-        kinds.append((e, col, row[keys.index(col)]) if e else "row")
+        kinds.append(("error", e, col, row[keys.index(col)]) if e else ("row", r))
     if L["blank"]:
         at = rng.randint(len(rows) - len(body) + 1, len(rows))
         rows.insert(at, [""] * len(keys) if L["blank"] == "commas" else [])
-        kinds.insert(at, "blank")
-    if L["total"]:
-        rows.append(total_row(L, recs))
-        kinds.append("total")
+        kinds.insert(at, ("blank",))
+    seq = len(body)
+    for x in added:
+        if x.get("like"):                       # a row of the sheet, repeated
+            row = list(written[id(x["like"])])
+            for k in x.get("changed", ()):
+                row[keys.index(k)] = CHANGED[k](x["rec"], L)
+            if not x.get("paste") and "seq" in keys:
+                seq += 1
+                row[keys.index("seq")] = str(seq)
+        else:
+            seq += 1
+            v = cells(arng, L, x["rec"], seq, plan_year)
+            row = [v.get(k, "") for k in keys]
+        rows.append(row)
+        kinds.append(("added", x))
+    if L["total"]:                               # the county's SUM covers every row
+        rows.append(total_row(L, recs + [x["rec"] for x in added]))
+        kinds.append(("total",))
     starts = write_csv(path, rows, L["enc"], L["crlf"])
-    out = []
+    out, line_of = [], {}
     for line, k in zip(starts, kinds):
-        if isinstance(k, tuple):
-            (_, _, _, why), col, value = k
+        if k[0] == "row":
+            line_of[id(k[1])] = line
+        elif k[0] == "error":
+            _, (_, _, _, why), col, value = k
             out.append((line, dict(L["cols"])[col], col, value, why))
+        elif k[0] == "added":
+            k[1]["line"] = line
+            if k[1].get("like"):
+                k[1]["like_line"] = line_of[id(k[1]["like"])]
     return out
 
 
@@ -583,9 +629,10 @@ LONG_NAME = ("该小区包括原" + "、".join(UNITS[:14]) + "等单位职工住
 
 
 def jilin_2020(rng, namer):
+    """The 1945 plan rows and the 30 seeded errors; written by jilin_2020_write."""
     counties = parse_registry(JILIN)
     folder = HERE / "jilin-2020"
-    write_registry(folder, counties, 2020)
+    write_registry(folder, counties, 2020, budget=JILIN_2020_BUDGET)
     gb = {"农安县", "梨树县", "东丰县", "镇赉县", "汪清县"}
     bom = {"船营区", "延吉市", "梅河口市", "宁江区"}
     consent = {"南关区", "敦化市", "铁西区"}
@@ -622,6 +669,14 @@ def jilin_2020(rng, namer):
         if col == "area_m2" and layouts[c["code"]]["area"] == "wan":
             value = value.replace("3000", "0.3")
         errors[c["code"]].append((e, col, LONG_NAME if value == "LONG" else value, why))
+    return dict(counties=counties, folder=folder, layouts=layouts, recs=recs, errors=errors)
+
+
+def jilin_2020_write(rng, plan, added, arng):
+    """The 47 sheets and SEEDED-ERRORS.md; added: {county_code: [ADDED ROWS row]},
+    written with their own random stream arng."""
+    counties, folder, layouts, recs, errors = (plan[k] for k in (
+        "counties", "folder", "layouts", "recs", "errors"))
     found = []
     sub = folder / "submissions"
     for code, errs in errors.items():    # a 合计 only where every row is valid, so that
@@ -632,7 +687,8 @@ def jilin_2020(rng, namer):
         for line, header, col, value, why in write_sheet(
                 rng, sub / f"{c['name']}.csv", layouts[c["code"]], c, mine, 2020,
                 rng.choice(["城镇老旧小区改造计划申报表", "城镇老旧小区改造项目汇总表",
-                            "老旧小区改造任务台帐"]), errors[c["code"]]):
+                            "老旧小区改造任务台帐"]), errors[c["code"]],
+                added[c["code"]], arng):
             found.append((f"submissions/{c['name']}.csv", line, col, header, value, why))
     write_seeded(folder / "SEEDED-ERRORS.md", found)
 
@@ -648,6 +704,158 @@ def write_seeded(path, found):
     for f in sorted(found, key=lambda x: (x[0], x[1])):
         text.append("| " + " | ".join(str(x).replace("|", "/") for x in f) + " |")
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+# ---- rows added for xq-dedupe and xq-classify-scope (ADDED ROWS) ---------------------
+# On top of the plan rows (and Jilin's seeded errors) the sheets carry valid rows
+# that a later filter of the plan must drop, so that the samples walk every path
+# of xq-dedupe and xq-classify-scope while the finished plan keeps the seed totals
+# exactly. An added row is a dict:
+#   rec      the community, as the plan rows are (c, name, addr, sub, year, b, hh, area, ...)
+#   like     the plan row it repeats (its cells are copied), absent for a new community
+#   changed  the cells of a repeat written differently (community, address,
+#            households, investment; CHANGED says how)
+#   paste    the repeat keeps the 序号 of `like` (a block pasted twice)
+#   kind     copy, conflict, history (xq-dedupe drops it); flag (xq-dedupe flags it
+#            and keeps it), scope, gate (xq-classify-scope sends it to the exceptions)
+#   what, why  what it tests; why a county office writes such a row
+# write_sheet puts it at the bottom of its county's sheet and sets line (and like_line).
+JILIN_2020_BUDGET = 150000      # 万元, illustrative (README.md)
+XIANNING_2024_BUDGET = 45440    # 万元, illustrative: 20% of the plan's 227,200万元
+DROPPED_BY = {"copy": "xq-dedupe", "conflict": "xq-dedupe", "history": "xq-dedupe",
+              "flag": "xq-classify-scope (xq-dedupe flags the one it reads second)", "scope": "xq-classify-scope",
+              "gate": "xq-classify-scope"}
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n):
+    """1..99 as a clerk writes it in Chinese numerals: 3 三, 10 十, 12 十二, 27 二十七."""
+    tens, ones = divmod(n, 10)
+    return ((CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + \
+        (CN_DIGITS[ones] if ones else "")
+
+
+def plausible(r):
+    """Inside xq-validate's default plausibility bounds (W303-W306), so that an added
+    row draws no warning but the one it may be made for (W307, built after 2000)."""
+    m2 = r["area"] / 100
+    return (30 <= m2 / r["hh"] <= 200 and 2 <= r["hh"] / r["b"] <= 150 and
+            50 <= r["inv"] * 100 / m2 <= 1500 and .3 <= r["inv"] / 100 / r["hh"] <= 15)
+
+
+def jilin_community(rng, c, name, addr, year, layouts, sub=None, figures=None):
+    """A Jilin 2020 row for an added community, priced and described like the plan
+    rows; figures: (buildings, households, area in 0.01 ㎡), else drawn."""
+    if figures is None:
+        b = rng.randint(2, 8)
+        hh = b * rng.randint(12, 40)
+        figures = b, hh, round(hh * rng.uniform(60, 100)) * 100
+    r = dict(c=c, name=name, addr=addr, sub=sub or rng.choice(c["subs"]), year=year,
+             b=figures[0], hh=figures[1], area=figures[2])
+    settle_area_units(rng, [r], layouts, exact=False)
+    price_jilin(rng, r)
+    r["items"] = pick_items(rng, JILIN_ITEMS, [(1, 3), (1, 3), (0, 2), (0, 2)])
+    if layouts[c["code"]]["consent"]:
+        r["consent"] = rng.randint(70, 100)
+    assert plausible(r), r
+    return r
+
+
+def write_history(path, plan2019):
+    """jilin-2020/history.csv for xq-dedupe -H: the 831 communities of the 2019 plan,
+    renovated in 2019. Returns {id(2019 row): its line}."""
+    rows = [["county_code", "community", "address", "year"]]
+    rows += [[r["c"]["code"], r["name"], r["addr"], "2019"] for r in plan2019]
+    starts = write_csv(path, rows, "utf-8", False)
+    return {id(r): n for r, n in zip(plan2019, starts[1:])}
+
+
+def jilin_2020_added(rng, namer, plan, plan2019, history):
+    """Jilin 2020's added rows, {county_code: [row, ...]}: copies, rows written
+    differently, conflicts (the true row always first: xq-dedupe keeps the first),
+    2019 communities sent again, a pair across a county boundary and communities
+    built after 2000. namer draws after 2019's names, from rng."""
+    counties, layouts, recs = plan["counties"], plan["layouts"], plan["recs"]
+    county = {c["name"]: c for c in counties}
+    added = {c["code"]: [] for c in counties}
+
+    def add(rec, kind, what, why, **kw):
+        n = sum(map(len, added.values()))      # README.md lists them in this order
+        added[rec["c"]["code"]].append(dict(rec=rec, kind=kind, what=what, why=why, n=n, **kw))
+
+    def pick(name, test):
+        # xq-validate passes 序号 on, and a row typed again at the bottom of a sheet
+        # gets a new one, which xq-dedupe would count as a conflict: the rows
+        # written differently and the conflicts go to sheets without a 序号 column.
+        assert not layouts[county[name]["code"]]["seq"], name
+        return rng.choice([r for r in recs if r["c"] is county[name] and test(r)])
+
+    # exact copies: 德惠市 pasted a block of three rows a second time
+    mine = [r for r in recs if r["c"] is county["德惠市"]]
+    k = rng.randint(0, len(mine) - 3)
+    for r in mine[k:k + 3]:
+        add(r, "copy", "exact copy", "a block of three rows pasted a second time at the "
+            "bottom of the sheet, 序号 and all", like=r, paste=True)
+    # the same row written differently: a copy for xq-dedupe, once its keys agree
+    r = pick("农安县", lambda r: re.search("[0-9]", r["name"]) and re.search("[0-9]", r["addr"]))
+    add(dict(r, name=r["name"].translate(FULLWIDTH), addr=r["addr"].translate(FULLWIDTH)),
+        "copy", "copy written differently: full-width digits (３号院 = 3号院)",
+        "typed again with the input method left in full-width mode", like=r,
+        changed=("community", "address"))
+    r = pick("磐石市", lambda r: re.fullmatch("(.+?)([0-9]+)(号[院楼])", r["name"]))
+    m = re.fullmatch("(.+?)([0-9]+)(号[院楼])", r["name"])
+    add(dict(r, name=m[1] + cn_numeral(int(m[2])) + m[3]), "copy",
+        "copy written differently: Chinese numerals (三号院 = 3号院)",
+        "typed again from the hand-written 台帐, where numbers are in Chinese numerals",
+        like=r, changed=("community",))
+    r = pick("舒兰市", lambda r: r["name"].endswith(tuple(UNIT_SUFFIX)))
+    suffix = next(s for s in UNIT_SUFFIX if r["name"].endswith(s))
+    add(dict(r, name=r["name"][:-len(suffix)] + "  " + suffix), "copy",
+        "copy written differently: extra spaces in the name",
+        "copied from a subdistrict's sheet that spaced out the name", like=r,
+        changed=("community",))
+    r = pick("浑江区", lambda r: r["name"].endswith("小区") and not r["name"].endswith("住宅小区"))
+    add(dict(r, name=r["name"][:-2]), "copy", "copy written differently: suffix 小区 left out",
+        "a second clerk listed it by its everyday name", like=r, changed=("community",))
+    # conflicts: the same community with other figures, after the true row
+    r = pick("东昌区", lambda r: r["hh"] >= 40)
+    add(dict(r, hh=r["hh"] - rng.randint(3, r["hh"] // 10)), "conflict",
+        "conflict: households differ",
+        "entered again from the first survey, which missed some households", like=r,
+        changed=("households",))
+    r = pick("珲春市", lambda r: r["hh"] >= 40)
+    add(dict(r, hh=r["hh"] + rng.randint(3, r["hh"] // 10), inv=round(r["inv"] * rng.uniform(.8, .9))),
+        "conflict", "conflict: households and investment differ",
+        "an earlier draft of the row (before the re-count and the design estimate) "
+        "left at the bottom of the sheet", like=r, changed=("households", "investment"))
+    # communities of the 2019 plan, sent again
+    for name, test, rename, what, why in (
+            ("南关区", lambda r: True, lambda n: n, "renovated in 2019, same name and address",
+             "the county sent its 2019 survey list again"),
+            ("梅河口市", lambda r: r["name"].endswith(tuple(UNIT_SUFFIX)),
+             lambda n: n[:-next(len(s) for s in UNIT_SUFFIX if n.endswith(s))] + "小区",
+             "renovated in 2019, name written differently",
+             "a second phase asked for under another name; the 2019 plan funded it")):
+        r19 = rng.choice([r for r in plan2019 if r["c"]["code"] == county[name]["code"] and test(r)])
+        r = jilin_community(rng, county[name], rename(r19["name"]), r19["addr"], r19["year"],
+                            layouts, r19["sub"], (r19["b"], r19["hh"], r19["area"]))
+        add(r, "history", what, why, repeats=f"history.csv line {history[id(r19)]} "
+            f"(`{r19['name']}`)")
+    # one community on the boundary of two counties, listed by both; built 2004
+    a, b = county["宁江区"], county["前郭尔罗斯蒙古族自治县"]
+    r = jilin_community(rng, a, *namer.community(a, also=[b]), 2004, layouts)
+    for rec in (r, dict(r, c=b, sub=rng.choice(b["subs"]))):
+        add(rec, "flag", "same name and address in two counties; built 2004, out of scope",
+            "a 2004 estate on the 宁江区 / 前郭 boundary surveyed by both")
+    # built after 2000
+    for name, year, why in (("公主岭市", 2003, "commercial housing of 2003 put on the list by "
+                             "its subdistrict office"),
+                            ("铁西区", 2008, "a 2008 resettlement building whose residents "
+                             "asked for repairs")):
+        c = county[name]
+        add(jilin_community(rng, c, *namer.community(c), year, layouts), "scope",
+            f"built {year}, after 2000: out of scope", why)
+    return added
 
 
 # ---- Jilin 2019: the plan and the progress reports ------------------------------------
@@ -690,6 +898,7 @@ def jilin_2019(rng, namer):
         mine = [r for r in recs if r["c"] is c]
         write_progress(rng, folder / "progress" / f"{c['name']}.csv", c, mine, status[c["code"]],
                        layouts[c["code"]])
+    return recs
 
 
 def plan_status(rng, counties, counts):
@@ -763,11 +972,13 @@ def write_progress(rng, path, c, recs, statuses, L):
 
 # ---- Xianning 2024 ----------------------------------------------------------------
 def xianning_2024(rng):
+    """The 434 plan rows and 5 added rows for xq-classify-scope to drop; returns
+    {county_code: [added row]}."""
     counties = parse_registry(XIANNING)
     for c in counties:
         c["subs"], c["seat"] = c["seat"].split(","), "-"
     folder = HERE / "xianning-2024"
-    write_registry(folder, counties, 2024)
+    write_registry(folder, counties, 2024, budget=XIANNING_2024_BUDGET)
     namer = Namer(rng, XN_STREETS)
     counts = [int(c["size"]) for c in counties]
     recs = gen_stock(rng, namer, counties, counts, 74857, (20, 120), (3, 6, 12, 24),
@@ -777,29 +988,78 @@ def xianning_2024(rng):
     hi = [min(r["area"] * 1200 // 10000, r["hh"] * 1200) for r in recs]
     inv = apportion(22720000, [r["area"] * rng.uniform(180, 350) for r in recs], lo, hi)
     for r, v in zip(recs, inv):
-        r["inv"] = v
-        r["elevators"] = rng.choice([1, 1, 2, 2, 3, 4, 6]) if rng.random() < .18 else 0
-        groups = pick_items(rng, XN_ITEMS, [(2, 4), (2, 5), (1, 2)])
-        extra = rng.sample(XN_COST, rng.randint(0, 2))
-        if r["elevators"]:
-            extra.insert(0, f"加装电梯{r['elevators']}部（居民出资为主，财政奖补）")
-        if extra:
-            groups.append(("共同出资", extra))
-        r["items"] = groups
-        w = [rng.uniform(.35, .55), rng.uniform(.04, .10), rng.uniform(.08, .18),
-             rng.choice([0, 0, rng.uniform(.05, .2)]), rng.uniform(.03, .08) + .08 * (r["elevators"] > 0),
-             rng.uniform(.02, .06), rng.choice([0, 0, rng.uniform(0, .04)]), rng.choice([0, 0, 0, rng.uniform(0, .05)])]
-        r["funds"] = apportion(v, w, [0] * 8, [v if x else 0 for x in w])
-        r["consent"] = rng.randint(72, 100)
+        xianning_content(rng, r, v)
     marks = {"421202": "是", "421221": "√", "421222": "是", "421223": "Y", "421224": "是",
              "421281": "√", "421290": "是"}
+    arng = random.Random(f"{SEED}-xianning-2024-added")
+    added = xianning_added(arng, Namer(arng, XN_STREETS, namer.used), counties, marks)
     for c in counties:
         mine = [r for r in recs if r["c"] is c]
         L = xianning_layout(rng, c)
         for r in mine:
             r["pre"] = [marks[c["code"]]] * 6
         write_sheet(rng, folder / "submissions" / f"{c['name']}.csv", L, c, mine, 2024,
-                    "城镇老旧小区改造项目计划表")
+                    "城镇老旧小区改造项目计划表", (), added[c["code"]], arng)
+    return added
+
+
+def xianning_content(rng, r, v):
+    """Investment v (0.01万元), elevators, items, the funding split and consent."""
+    r["inv"] = v
+    r["elevators"] = rng.choice([1, 1, 2, 2, 3, 4, 6]) if rng.random() < .18 else 0
+    groups = pick_items(rng, XN_ITEMS, [(2, 4), (2, 5), (1, 2)])
+    extra = rng.sample(XN_COST, rng.randint(0, 2))
+    if r["elevators"]:
+        extra.insert(0, f"加装电梯{r['elevators']}部（居民出资为主，财政奖补）")
+    if extra:
+        groups.append(("共同出资", extra))
+    r["items"] = groups
+    w = [rng.uniform(.35, .55), rng.uniform(.04, .10), rng.uniform(.08, .18),
+         rng.choice([0, 0, rng.uniform(.05, .2)]), rng.uniform(.03, .08) + .08 * (r["elevators"] > 0),
+         rng.uniform(.02, .06), rng.choice([0, 0, rng.uniform(0, .04)]), rng.choice([0, 0, 0, rng.uniform(0, .05)])]
+    r["funds"] = apportion(v, w, [0] * 8, [v if x else 0 for x in w])
+    r["consent"] = rng.randint(72, 100)
+
+
+# Xianning's added rows: county, build year (None: before 2001), consent (None: drawn),
+# preconditions not met ({index in PRE_HEADERS: "no" or "" for an empty cell}), what, why
+XIANNING_ADDED = [
+    ("咸安区", 2005, None, {}, "scope", "built 2005, after 2000: out of scope",
+     "a 2005 estate put forward by its subdistrict"),
+    ("通城县", None, None, {3: "no"}, "gate", "拆除违法建设 否: 不拆违不改造",
+     "illegal extensions not yet pulled down"),
+    ("崇阳县", None, None, {4: "no"}, "gate", "出资参与改造 否: 不众筹不改造",
+     "residents have not agreed to pay their share"),
+    ("赤壁市", None, None, {2: "", 5: "no"}, "gate",
+     "签订居民公约 empty and 承诺接受后期物业管理 否: two preconditions",
+     "convention not yet signed (cell left empty), no commitment to pay for property management"),
+    ("嘉鱼县", None, 60, {}, "gate", "居民同意率 60%, below 2/3",
+     "only 60% of the households signed the renovation request"),
+]
+NO = {"是": "否", "√": "×", "Y": "N"}
+
+
+def xianning_added(rng, namer, counties, marks):
+    """Communities that xq-classify-scope must send to the exceptions, priced and
+    funded like the plan rows; {county_code: [added row]}."""
+    county = {c["name"]: c for c in counties}
+    added = {c["code"]: [] for c in counties}
+    for name, year, consent, unmet, kind, what, why in XIANNING_ADDED:
+        c = county[name]
+        name_, addr = namer.community(c)
+        b = rng.randint(5, 30)
+        hh = b * rng.randint(6, 12)
+        r = dict(c=c, name=name_, addr=addr, sub=rng.choice(c["subs"]),
+                 year=year or gen_year(rng, 1978), b=b, hh=hh, area=hh * rng.randint(95, 140) * 100)
+        xianning_content(rng, r, round(r["area"] * rng.uniform(180, 350) / 10000))
+        if consent:
+            r["consent"] = consent
+        r["pre"] = [NO[marks[c["code"]]] if unmet.get(k) == "no" else "" if k in unmet
+                    else marks[c["code"]] for k in range(len(PRE_HEADERS))]
+        assert plausible(r), r
+        added[c["code"]].append(dict(rec=r, kind=kind, what=what, why=why,
+                                     n=sum(map(len, added.values()))))
+    return added
 
 
 def xianning_layout(rng, c):
@@ -817,6 +1077,53 @@ def xianning_layout(rng, c):
     return L
 
 
+README_BEGIN = "<!-- added rows: written by samples/generate.py from here -->"
+README_END = "<!-- added rows: to here -->"
+
+
+def added_section(profile, rows, plan_rows, rejected, history="", note=""):
+    """README.md text for one profile's added rows: the table and the balance."""
+    rows = sorted(rows, key=lambda x: x["n"])
+    n = {k: sum(x["kind"] == k for x in rows) for k in DROPPED_BY}
+    valid = plan_rows + len(rows)
+    dropped = n["copy"] + n["conflict"] + n["history"]
+    exceptions = n["scope"] + n["flag"] + n["gate"]
+    late = sum(x["rec"]["year"] > 2000 for x in rows)
+    text = [f"### {profile}: {len(rows)} added rows", "",
+            "| file | line | community as written | repeats | what it tests | dropped by | why |",
+            "|---|---|---|---|---|---|---|"]
+    for x in rows:
+        repeats = f"line {x['like_line']}" if x.get("like") else x.get("repeats", "")
+        text.append("| " + " | ".join(str(v).replace("|", "/") for v in (
+            f"submissions/{x['rec']['c']['name']}.csv", x["line"], f"`{x['rec']['name']}`",
+            repeats, x["what"], DROPPED_BY[x["kind"]], x["why"])) + " |")
+    flags = n["flag"] // 2
+    text += ["", "Expected at each stage of the plan:", "",
+             "| filter | records in | out | set aside |", "|---|---|---|---|",
+             f"| xq-validate | {valid + rejected} | {valid} valid | {rejected} rejected; "
+             f"{late} warning{'s' * (late != 1)} W307 (built after 2000) |",
+             f"| xq-dedupe{history} | {valid} | {valid - dropped} kept | {dropped} dropped "
+             f"({n['copy']} copies, {n['conflict']} conflicts, {n['history']} renovated earlier); "
+             f"{flags} cross-county flag{'s' * (flags != 1)}{' (both kept)' * (flags > 0)} |",
+             f"| xq-classify-scope | {valid - dropped} | {valid - dropped - exceptions} | "
+             f"{exceptions} exceptions ({n['scope'] + n['flag']} out of scope, "
+             f"{n['gate']} failing a gate) |", "",
+             f"Balance: {valid + rejected} records in = {plan_rows} in the plan + {rejected} "
+             f"rejected + {dropped} duplicates + {exceptions} exceptions.{note}", ""]
+    return text
+
+
+def write_readme_tables(sections):
+    """Rewrite the part of README.md between README_BEGIN and README_END."""
+    path = HERE / "README.md"
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(README_BEGIN + "\n")
+    _, tail = rest.split(README_END + "\n")
+    body = [line for sec in sections for line in sec]
+    path.write_text(head + README_BEGIN + "\n" + "\n".join(body) + "\n" + README_END + "\n" + tail,
+                    encoding="utf-8")
+
+
 def main():
     for name in ("jilin-2020", "jilin-2019", "xianning-2024"):
         for sub in ("submissions", "progress"):
@@ -824,9 +1131,23 @@ def main():
         for sub in ("submissions",) + (("progress",) if name == "jilin-2019" else ()):
             (HERE / name / sub).mkdir(parents=True)
     namer = Namer(random.Random(f"{SEED}-names"), STREETS)
-    jilin_2020(random.Random(f"{SEED}-jilin-2020"), namer)
-    jilin_2019(random.Random(f"{SEED}-jilin-2019"), namer)
-    xianning_2024(random.Random(f"{SEED}-xianning-2024"))
+    rng2020 = random.Random(f"{SEED}-jilin-2020")
+    plan2020 = jilin_2020(rng2020, namer)
+    plan2019 = jilin_2019(random.Random(f"{SEED}-jilin-2019"), namer)
+    # Jilin 2020's added rows draw their names after 2019's, and everything from a
+    # stream of their own: no other row of any file changes with them.
+    history = write_history(HERE / "jilin-2020" / "history.csv", plan2019)
+    arng = random.Random(f"{SEED}-jilin-2020-added")
+    added2020 = jilin_2020_added(arng, Namer(arng, STREETS, namer.used), plan2020, plan2019,
+                                 history)
+    jilin_2020_write(rng2020, plan2020, added2020, arng)
+    added2024 = xianning_2024(random.Random(f"{SEED}-xianning-2024"))
+    write_readme_tables([
+        added_section("jilin-2020", [x for c in plan2020["counties"] for x in added2020[c["code"]]],
+                      len(plan2020["recs"]), len(SEEDED), " -H history.csv"),
+        added_section("xianning-2024", [x for xs in added2024.values() for x in xs], 434, 0,
+                      note=" The three precondition rows need the profile's gates.csv (the six "
+                      "preconditions); without it they pass and end in the plan.")])
 
 
 if __name__ == "__main__":

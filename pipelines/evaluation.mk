@@ -1,0 +1,48 @@
+# evaluation.mk - from progress reports to the county evaluation (SPEC §5).
+#
+#   progress/*.csv ─ validate -s progress (one county at a time) ─ merge
+#     ─ score-performance (joined to the profile's plan: deduped.csv of
+#       plan.mk) ─ summarize ─▶ out/<profile>/evaluation.csv, evaluation.txt
+#
+# evaluation.csv is what xq-allocate-funds -S reads next year: a profile's
+# settings.csv names the profile whose evaluation it uses (scores_from).
+
+PROGRESS ?= $(PROFILE_DIR)/progress
+REPORTED := $(sort $(wildcard $(PROGRESS)/*.csv))
+PROGRESS_VALID := $(patsubst $(PROGRESS)/%.csv,$(OUT)/progress/%.csv,$(REPORTED))
+
+$(OUT)/progress:
+	@mkdir -p $@
+
+$(OUT)/progress/%.csv: $(PROGRESS)/%.csv $(BIN)/xq-validate \
+		$(PROFILE_DIR)/counties.csv | $(OUT)/progress
+	$(Q)$(call tolerate,$(XQ)/xq-validate -s progress -p $(PROFILE_DIR) \
+		$(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $< 2> $(@:.csv=.log)) || \
+		{ cat $(@:.csv=.log) >&2; exit 1; }
+
+$(OUT)/progress.csv: $(PROGRESS_VALID)
+	$(Q)[ -n "$^" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }
+	$(Q)$(call tolerate,$(XQ)/xq-validate -q -s progress -p $(PROFILE_DIR) -o $@ $^)
+
+$(OUT)/progress-rejects.csv: $(PROGRESS_VALID)
+	$(Q){ head -n 1 $(<:.csv=.rejects); \
+	  for f in $(^:.csv=.rejects); do tail -n +2 "$$f"; done; } > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
+		$(OUT)/deduped.csv $(BIN)/xq-score-performance
+	$(Q)$(call tolerate,$(XQ)/xq-score-performance -p $(PROFILE_DIR) \
+		-P $(OUT)/deduped.csv -t $(OUT)/evaluation-total.csv \
+		-o $(OUT)/evaluation.csv $< 2> $(OUT)/score.log) || \
+		{ cat $(OUT)/score.log >&2; exit 1; }
+
+$(OUT)/evaluation.txt: $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv \
+		$(BIN)/xq-summarize
+	$(Q){ $(XQ)/xq-summarize --rows -f table $(OUT)/evaluation.csv; echo; \
+	  $(XQ)/xq-summarize --rows -f table $(OUT)/evaluation-total.csv; } > $@.tmp
+	$(Q)mv $@.tmp $@
+
+evaluation: $(OUT)/evaluation.csv $(OUT)/evaluation.txt $(OUT)/progress-rejects.csv
+	$(Q)cat $(OUT)/score.log >&2
+	$(Q)echo "evaluation: wrote $(OUT)/evaluation.csv and $(OUT)/evaluation.txt" >&2
+.PHONY: evaluation
