@@ -115,14 +115,17 @@ def parse_registry(text):
     return out
 
 
-def write_registry(folder, counties, plan_year, budget=None):
+def write_registry(folder, counties, plan_year, budget=None, scores_from=None):
     """counties.csv and settings.csv; budget (万元) is the subsidy that
-    xq-allocate-funds shares out when no -b is given (illustrative figures)."""
+    xq-allocate-funds shares out when no -b is given (illustrative figures);
+    scores_from names the profile whose evaluation gives the performance
+    factor (make plan runs make evaluation on it first)."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = ["county_code,county,city,fiscal_coef"]
     rows += [f"{c['code']},{c['name']},{c['city']},{c['coef']}" for c in counties]
     (folder / "counties.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     settings = f"key,value\nplan_year,{plan_year}\n" + (f"budget,{budget}\n" if budget else "")
+    settings += f"scores_from,{scores_from}\n" if scores_from else ""
     (folder / "settings.csv").write_text(settings, encoding="utf-8")
 
 
@@ -632,7 +635,8 @@ def jilin_2020(rng, namer):
     """The 1945 plan rows and the 30 seeded errors; written by jilin_2020_write."""
     counties = parse_registry(JILIN)
     folder = HERE / "jilin-2020"
-    write_registry(folder, counties, 2020, budget=JILIN_2020_BUDGET)
+    write_registry(folder, counties, 2020, budget=JILIN_2020_BUDGET,
+                   scores_from="jilin-2019")
     gb = {"农安县", "梨树县", "东丰县", "镇赉县", "汪清县"}
     bom = {"船营区", "延吉市", "梅河口市", "宁江区"}
     consent = {"南关区", "敦化市", "铁西区"}
