@@ -535,10 +535,10 @@ assert_kept() {
 	local s=$BATS_TEST_DIRNAME/../samples/jilin-2020
 	[[ -d $s ]] || skip "no samples"
 	run --separate-stderr bash -c 'xq-validate -q -p "$1" "$1"/submissions/*.csv |
-		xq-dedupe -d duplicates.csv > plan-rows.csv' _ "$s"
-	assert_success
-	assert_equal "$(wc -l < plan-rows.csv)" 1946
-	assert_stderr 'xq-dedupe: 1945 records: 1945 kept, 0 dropped (0 copies, 0 conflicts, 0 renovated earlier); 0 cross-county flags'
+		xq-dedupe -H "$1"/history.csv -d duplicates.csv > plan-rows.csv' _ "$s"
+	assert_failure 1   # the cross-county pair is flagged
+	assert_equal "$(wc -l < plan-rows.csv)" 1950
+	assert_stderr_line --partial 'xq-dedupe: 1960 records: 1949 kept, 11 dropped (7 copies, 2 conflicts, 2 renovated earlier); 1 cross-county flag'
 }
 
 @test "man page example: -k last -d -o, and the history file written by hand" {

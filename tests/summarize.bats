@@ -470,19 +470,21 @@ total                          2          2           2         0.00        2.00
 @test "xianning-2024: 434 communities, 8640 buildings, 74857 households, 874.32万㎡, 227200万元" {
 	local dir=$ROOT/samples/xianning-2024
 	compgen -G "$dir/submissions/*.csv" > /dev/null || skip "no xianning-2024 submissions"
-	run bash -c "xq-validate -p '$dir' '$dir'/submissions/*.csv 2>/dev/null |
+	run bash -c "xq-validate -q -p '$dir' '$dir'/submissions/*.csv |
+		xq-dedupe -q | xq-classify-scope -q -p '$dir' -x /dev/null |
 		xq-summarize -p '$dir'"
 	assert_success
-	assert_line -n 8 '咸宁市,全市小计,,434,8640,74857,874.32,227200.00'
-	assert_line -n 9 '合计,,,434,8640,74857,874.32,227200.00'
+	assert_line -n 8 '咸宁市,全市小计,,434,8640,74857,874.32,227200.00,313,434,434,434'
+	assert_line -n 9 '合计,,,434,8640,74857,874.32,227200.00,313,434,434,434'
 }
 
 @test "jilin-2020: 1945 communities, 270000 households in 9 cities" {
 	local dir=$ROOT/samples/jilin-2020
 	compgen -G "$dir/submissions/*.csv" > /dev/null || skip "no jilin-2020 submissions"
 	run bash -c "xq-validate -q -p '$dir' '$dir'/submissions/*.csv |
+		xq-dedupe -q -H '$dir'/history.csv | xq-classify-scope -q -p '$dir' -x /dev/null |
 		xq-summarize -p '$dir'"
-	assert_line '合计,,,1945,7944,270000,2141.27,1012079.62'
+	assert_line --regexp '^合计,,,1945,7944,270000,2141\.27,1012079\.62,'
 	run bash -c "xq-validate -q -p '$dir' '$dir'/submissions/*.csv |
 		xq-summarize -p '$dir' | grep -c 小计"
 	assert_output '9'
@@ -504,8 +506,8 @@ total                          2          2           2         0.00        2.00
 		on && /^\.Ed$/ { exit }
 		on' "$ROOT/man/xq-summarize.1" > expected.txt
 	[[ -s expected.txt ]]
-	run bash -c "xq-validate -p '$dir' '$dir'/submissions/*.csv 2>/dev/null |
-		xq-summarize -p '$dir' -f table"
+	run bash -c "xq-validate -q -p '$dir' '$dir'/submissions/*.csv | xq-dedupe -q |
+		xq-classify-scope -q -p '$dir' -x exceptions.csv | xq-summarize -p '$dir' -f table"
 	assert_success
 	assert_output "$(cat expected.txt)"
 }
