@@ -106,12 +106,15 @@ install: all
 	for m in $(MAN); do \
 		install -d "$(DESTDIR)$(MANDIR)/man$${m##*.}" && \
 		install -m 644 "$$m" "$(DESTDIR)$(MANDIR)/man$${m##*.}"; done
+	install -d "$(DESTDIR)$(PREFIX)/share/xiaoqu"
+	install -m 644 samples/jiangxi-grades.csv "$(DESTDIR)$(PREFIX)/share/xiaoqu"
 .PHONY: install
 
 uninstall:
 	for t in $(TOOLS); do rm -f "$(DESTDIR)$(BINDIR)/xq-$$t"; done
 	for m in $(MAN); do \
 		rm -f "$(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m)"; done
+	rm -f "$(DESTDIR)$(PREFIX)/share/xiaoqu/jiangxi-grades.csv"
 .PHONY: uninstall
 
 clean:
