@@ -55,6 +55,18 @@ static const struct reader_case cases[] = {
 	{ "stream escapes undone", "a\\nb,c\\\\d,\"e\\rf,g\"\n", 0, XQ_READ_STREAM,
 	  XQ_ENC_AUTO, "1:a\nb|c\\d|e\rf,g;" },
 	{ "raw backslashes kept", "a\\nb\n", 0, 0, XQ_ENC_AUTO, "1:a\\nb;" },
+	{ "long Chinese line across 16-byte chunks",
+	  "更换供水管网,雨污分流,外墙保温,屋面防水,加装电梯,1995\n", 0, 0, XQ_ENC_UTF8,
+	  "1:更换供水管网|雨污分流|外墙保温|屋面防水|加装电梯|1995;" },
+	{ "overlong form in a long line flagged",
+	  "abcdefghijklmnop,\xE0\x80\xAF,qrstuvwxyz\n", 0, 0, XQ_ENC_UTF8,
+	  "1:abcdefghijklmnop|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|qrstuvwxyz!18;" },
+	{ "surrogate in a long line flagged",
+	  "0123456789abcdef\xED\xA0\x80,x\n", 0, 0, XQ_ENC_UTF8,
+	  "1:0123456789abcdef\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|x!17;" },
+	{ "a lead byte cut at the end of a line flagged",
+	  "0123456789abcde,\xE4\xB8\n", 0, 0, XQ_ENC_UTF8,
+	  "1:0123456789abcde|\xEF\xBF\xBD\xEF\xBF\xBD!17;" },
 };
 
 static void
