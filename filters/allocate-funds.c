@@ -107,13 +107,6 @@ struct run {
 	mpz_t z1, z2;                /* scratch */
 };
 
-static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
 /* ---- exact numbers ---- */
 
 static void
@@ -1876,7 +1869,7 @@ main(int argc, char **argv)
 	FILE *in;
 	int c, k, excel = 0;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "b:c:hm:o:p:qS:w:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -1892,17 +1885,17 @@ main(int argc, char **argv)
 		case 'U': unit = optarg; break;
 		case 'X': excel = 1; break;
 		case 'V': xq_version();
-		case 'h': fputs(usage_text, stdout); return XQ_OK;
-		default: usage();
+		case 'h': xq_help(usage_text);
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage();
+		xq_usage(usage_text);
 	if (profile == NULL) {
 		xq_warn("-p PROFILE is required");
-		usage();
+		xq_usage(usage_text);
 	}
 
 	for (k = 0; k < NFACTOR; k++)

@@ -119,13 +119,6 @@ struct run {
 	int tally_full;
 };
 
-static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
 /* ---- reading the stream fast ----------------------------------------- */
 
 /*
@@ -1671,7 +1664,7 @@ main(int argc, char **argv)
 	const char *profile = NULL, *out = NULL, *exc = NULL, *match = NULL;
 	int c, print = 0, status;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "hm:o:p:qx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': match = optarg; break;
@@ -1683,14 +1676,14 @@ main(int argc, char **argv)
 		case 'P': print = 1; break;
 		case 'S': R.slow = 1; break;
 		case 'V': xq_version();
-		case 'h': fputs(usage_text, stdout); return XQ_OK;
-		default: usage();
+		case 'h': xq_help(usage_text);
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage();
+		xq_usage(usage_text);
 
 	if (profile)
 		R.prof = xq_profile_load(profile);

@@ -110,22 +110,6 @@ static const char *const usage_text =
 "usage: xq-dedupe [-q] [-p PROFILE] [-H HISTORY] [-k first|last]\n"
 "                 [-d DUPLICATES] [-o OUT] [--max-field BYTES] [FILE]\n";
 
-__attribute__((noreturn)) static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
-__attribute__((noreturn)) static void
-help(void)
-{
-	fputs(usage_text, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		xq_die(XQ_IO, "standard output: write error: %s", strerror(errno));
-	exit(XQ_OK);
-}
-
 /* ---- the input ---- */
 
 /* Reads from the pipe and appends what it read to the copy. */
@@ -919,7 +903,7 @@ main(int argc, char **argv)
 	const char *profile = NULL, *history = NULL, *out = NULL, *dup = NULL;
 	int c;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "d:hH:k:o:p:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dup = optarg; break;
@@ -938,14 +922,14 @@ main(int argc, char **argv)
 		case 'M': xq_max_field = (size_t)xq_opt_long("--max-field", optarg, 1024,
 		    1L << 30); break;
 		case 'V': xq_version();
-		case 'h': help();
-		default: usage();
+		case 'h': xq_help(usage_text);
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage();
+		xq_usage(usage_text);
 
 	if (profile)
 		prof = xq_profile_load(profile);

@@ -194,22 +194,6 @@ static const char *const usage_text =
 "                            [-g GRADES] [-x EXCEPTIONS] [-t TOTAL]\n"
 "                            [-o OUT] [FILE]\n";
 
-__attribute__((noreturn)) static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
-__attribute__((noreturn)) static void
-help(void)
-{
-	fputs(usage_text, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		xq_die(XQ_IO, "standard output: write error: %s", strerror(errno));
-	exit(XQ_OK);
-}
-
 /* ---- numbers ------------------------------------------------------------ */
 
 /* A decimal with at most 6 places as an exact rational; 0 if not one. */
@@ -1196,7 +1180,7 @@ main(int argc, char **argv)
 	char *indicators = NULL, *grades = NULL;
 	int c;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "g:hi:o:p:P:qt:x:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -1209,17 +1193,17 @@ main(int argc, char **argv)
 		case 't': total = optarg; break;
 		case 'x': exc = optarg; break;
 		case 'V': xq_version();
-		case 'h': help();
-		default: usage();
+		case 'h': xq_help(usage_text);
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage();
+		xq_usage(usage_text);
 	if (profile == NULL || plan == NULL) {
 		xq_warn("%s is required", profile == NULL ? "-p PROFILE" : "-P PLAN");
-		usage();
+		xq_usage(usage_text);
 	}
 	in = argc ? argv[0] : "-";
 	if (strcmp(plan, "-") == 0 && strcmp(in, "-") == 0)

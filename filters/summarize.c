@@ -137,13 +137,6 @@ static const char *const usage_text =
 "                    [--lang zh|en] [--m2] [--all-counties] [--rows]\n"
 "                    [--excel] [-o OUT] [FILE]\n";
 
-static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
 /* ---- reading values ---- */
 
 static const char *
@@ -1214,7 +1207,7 @@ main(int argc, char **argv)
 	const char *out = NULL;
 	int c, m2 = 0;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "f:g:ho:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': R.fmt = parse_format(optarg); break;
@@ -1227,8 +1220,8 @@ main(int argc, char **argv)
 		case 'A': R.all_counties = 1; break;
 		case 'R': R.rows_only = 1; break;
 		case 'V': xq_version();
-		case 'h': fputs(usage_text, stdout); return XQ_OK;
-		default: usage();
+		case 'h': xq_help(usage_text);
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;

@@ -75,13 +75,6 @@ static const char *const usage_text =
 "                   [-e auto|utf-8|gb18030] [-y YEAR] [-r REJECTS] [-o OUT]\n"
 "                   [--excel] [--max-field BYTES] [FILE ...]\n";
 
-static void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(XQ_USAGE);
-}
-
 /* ---- reporting ---- */
 
 static void
@@ -1212,7 +1205,7 @@ main(int argc, char **argv)
 	const char *profile = NULL, *schema = "submission", *out = NULL, *rej = NULL;
 	int c, excel = 0, i;
 
-	xq_init(argv[0]);
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "hVe:o:p:qr:s:y:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': R.enc = parse_encoding(optarg); break;
@@ -1227,7 +1220,7 @@ main(int argc, char **argv)
 		    1L << 30); break;
 		case 'V': xq_version();
 		case 'h': xq_help(usage_text);
-		default: usage();
+		default: xq_usage(usage_text);
 		}
 	}
 	argc -= optind;

@@ -7,10 +7,12 @@
 
 const char *xq_prog = "xq";
 
-void
+/* Returns the program's name without its folder, for argv[0]. */
+const char *
 xq_init(const char *argv0)
 {
 	xq_prog = xq_basename(argv0);
+	return xq_prog;
 }
 
 static void
@@ -49,6 +51,13 @@ xq_version(void)
 	if (fflush(stdout) == EOF || ferror(stdout))
 		xq_die(XQ_IO, "write error: %s", strerror(errno));
 	exit(XQ_OK);
+}
+
+void
+xq_usage(const char *usage)
+{
+	fputs(usage, stderr);
+	exit(XQ_USAGE);
 }
 
 void

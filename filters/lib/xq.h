@@ -29,7 +29,7 @@ enum xq_exit {
 
 extern const char *xq_prog;
 
-void xq_init(const char *argv0);
+const char *xq_init(const char *argv0);
 __attribute__((noreturn, format(printf, 2, 3)))
 void xq_die(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
@@ -37,6 +37,8 @@ void xq_warn(const char *fmt, ...);
 __attribute__((noreturn)) void xq_version(void);
 /* Prints USAGE on stdout for --help, checks the write, exits 0. */
 __attribute__((noreturn)) void xq_help(const char *usage);
+/* Prints USAGE on stderr and exits 2: a bad command line. */
+__attribute__((noreturn)) void xq_usage(const char *usage);
 
 void *xq_malloc(size_t n);
 void *xq_calloc(size_t n, size_t size);
