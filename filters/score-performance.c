@@ -1225,7 +1225,9 @@ main(int argc, char **argv)
 	R.sum = xq_calloc(R.prof->ncounty, sizeof *R.sum);
 	R.planned = xq_calloc(R.prof->ncounty, sizeof *R.planned);
 	xq_buf_str(&R.nkey);
-	R.out = xq_out_open(out, 0);
+	/* the evaluation is opened in Excel: cells that look like formulas are
+	 * guarded (numbers stay numbers) */
+	R.out = xq_out_open(out, XQ_WRITE_EXCEL);
 	if (exc) {
 		const char *h[] = { "source", "line", "county_code", "community",
 			"action", "reason" };
@@ -1237,7 +1239,7 @@ main(int argc, char **argv)
 		xq_out_end(R.exc);
 	}
 	if (total)
-		R.total = xq_out_open(total, 0);
+		R.total = xq_out_open(total, XQ_WRITE_EXCEL);
 	read_plan(&R, plan);
 	read_progress(&R, in);
 	not_started(&R);

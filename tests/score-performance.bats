@@ -427,6 +427,16 @@ prog.csv,4,229999,甲小区,excluded,county_code is not in the profile's registr
 	assert_equal "$(csv_column community exc.csv)" "'=SUM(A1:A9)"
 }
 
+@test "the evaluation guards a county name a spreadsheet would run as a formula; numbers stay numbers" {
+	plan 220102,甲小区,100,2019
+	prog 220102,甲小区,preliminary,2019-03-01,,,,,,1
+	sed -i 's/^220102,南关区,/220102,=HYPERLINK(1),/' p/counties.csv
+	score
+	assert_success
+	assert_equal "$(csv_column county <<<"$output" | head -n 1)" "'=HYPERLINK(1)"
+	assert_equal "$(csv_column prelim_rate <<<"$output" | head -n 1)" '100.00'
+}
+
 @test "a progress stream without an optional column is told once; without status it stops, exit 3" {
 	plan 220102,甲小区,100,2019
 	printf '%s\n' county_code,community,status 220102,甲小区,preliminary > prog.csv
