@@ -230,11 +230,13 @@ fold(struct xq_buf *b, const char *s, size_t n)
 			cp = 0x3007;
 		if (numeral(cp) >= 0)
 			f.numerals = 1;
-		if (kept_category(cp))
-			keep_char(&f, u, (size_t)utf8proc_encode_char(
-			    (utf8proc_int32_t)cp, u), digit(cp));
-		else
+		if (kept_category(cp)) {
+			size_t ulen = (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, u);
+
+			keep_char(&f, u, ulen, digit(cp));
+		} else {
 			drop_char(&f);
+		}
 	}
 	free(m);
 	return f.numerals;

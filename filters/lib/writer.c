@@ -302,8 +302,9 @@ void
 xq_out_num(struct xq_out *o, int64_t v, int decimals)
 {
 	char buf[40];
+	size_t n = (size_t)xq_dec_format(buf, v, decimals);
 
-	xq_out_plain(o, buf, (size_t)xq_dec_format(buf, v, decimals));
+	xq_out_plain(o, buf, n);
 }
 
 void
