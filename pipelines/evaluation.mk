@@ -1,7 +1,7 @@
 # evaluation.mk - from progress reports to the county evaluation (SPEC §5).
 #
 #   progress/*.csv ─ validate -s progress (one county at a time) ─ merge
-#     ─ score-performance (joined to the profile's plan: deduped.csv of
+#     ─ score-performance (joined to the profile's plan rows: scoped.csv of
 #       plan.mk) ─ summarize ─▶ out/<profile>/evaluation.csv, evaluation.txt
 #
 # evaluation.csv is what xq-allocate-funds -S reads next year: a profile's
@@ -30,9 +30,9 @@ $(OUT)/progress-rejects.csv: $(PROGRESS_VALID)
 	$(Q)mv $@.tmp $@
 
 $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
-		$(OUT)/deduped.csv $(BIN)/xq-score-performance
+		$(OUT)/scoped.csv $(BIN)/xq-score-performance
 	$(Q)$(call tolerate,$(XQ)/xq-score-performance -p $(PROFILE_DIR) \
-		-P $(OUT)/deduped.csv -t $(OUT)/evaluation-total.csv \
+		-P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
 		-o $(OUT)/evaluation.csv $< 2> $(OUT)/score.log) || \
 		{ cat $(OUT)/score.log >&2; exit 1; }
 
