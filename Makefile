@@ -27,7 +27,8 @@ MAN := $(wildcard man/*.1 man/*.5 man/*.7)
 
 BUILD_PACKAGES := gcc make libc6-dev libcsv-dev libpcre2-dev libutf8proc-dev \
 	libgmp-dev
-TEST_PACKAGES := bats bats-assert bats-support mandoc python3 miller
+TEST_PACKAGES := bats bats-assert bats-support mandoc python3 miller \
+	chromium fonts-wqy-zenhei
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -124,3 +125,4 @@ clean:
 include pipelines/common.mk
 include pipelines/plan.mk
 include pipelines/evaluation.mk
+include pipelines/report.mk
