@@ -28,7 +28,7 @@ MAN := $(wildcard man/*.1 man/*.5 man/*.7)
 BUILD_PACKAGES := gcc make libc6-dev libcsv-dev libpcre2-dev libutf8proc-dev \
 	libgmp-dev
 TEST_PACKAGES := bats bats-assert bats-support mandoc python3 miller \
-	chromium fonts-wqy-zenhei
+	chromium fonts-wqy-zenhei gnumeric
 
 CC ?= cc
 CFLAGS ?= -O2 -g

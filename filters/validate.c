@@ -272,10 +272,10 @@ parse_percent(const char *s, size_t n, struct value *v)
 
 	if (pct)
 		n--;
-	/* "0.855" is a fraction (85.5%); "85", "85.5" and "85%" are percentages.
-	 * A fraction times 10^4 is already hundredths of a percent. */
-	fraction = !pct && memchr(s, '.', n) && parse_number(s, n, 4, v, 0) == NULL &&
-	    v->num <= 10000;
+	/* "0.855" is a fraction (85.5%), and so is "1" (a spreadsheet writes 100%
+	 * as 1); "85", "85.5" and "85%" are percentages. A fraction times 10^4
+	 * is already hundredths of a percent. */
+	fraction = !pct && parse_number(s, n, 4, v, 0) == NULL && v->num <= 10000;
 	if (!fraction && parse_number(s, n, 2, v, 0) != NULL)
 		return "E109";
 	len = (size_t)xq_dec_format(v->buf, v->num, 2);

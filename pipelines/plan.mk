@@ -1,80 +1,196 @@
 # plan.mk - from county submissions to the annual plan (SPEC §5).
 #
-#   submissions/*.csv ─ validate (one county at a time) ─ merge ─ dedupe
-#     ─ classify-scope ─ allocate-funds ─ summarize ─▶ out/<profile>/
+#   submissions/X.csv ─────────────── validate X ─┐   (one county at a time)
+#   submissions/Y.xlsx ─ ssconvert ── validate Y ─┴─ merge ─ dedupe
+#     ─ classify-scope ─ allocate-funds ─ summarize ─▶ OUTDIR/<profile>/
+#
+#   make plan [PROFILE=jilin-2020 | PROFILE_DIR=DIR] [SUBMISSIONS=DIR]
+#             [OUTDIR=out] [YEAR=…] [BUDGET=…] [HISTORY=FILE] [SCORES=FILE]
+#             [STRICT=1]
 #
 # Each submission is validated on its own, so `make -j` runs counties in
-# parallel and a changed file redoes only itself. Every output is written
-# under a temporary name and renamed, so an interrupted run leaves nothing
-# that looks finished. A filter's exit status 1 (records rejected or
-# flagged) is reported, not fatal, unless STRICT=1.
+# parallel and a changed file redoes only itself, then the merge and what
+# follows it. Every output is written under a temporary name and renamed, so
+# an interrupted run leaves nothing that looks finished; the temporary file
+# of a filter killed half way is removed when its output is made again.
+#
+# SUBMISSIONS=DIR reads another folder, such as an inbox the counties drop
+# their sheets into (by copying to another name and renaming: a file is read
+# as it is when the run finds it). Its *.csv files are read as they are, its
+# *.xlsx files converted first (xlsx.mk); anything else is named on stderr and
+# left alone, and X.csv beside X.xlsx is an error. A sheet taken away is
+# taken out of the plan, and one replaced by another file, even an older one,
+# is read again.
+#
+# Exit status: 0 when every output is written and the balance holds (the line
+# "N records in = …" on stderr, pipelines/audit). A record rejected by
+# validate, a duplicate dropped by dedupe and an exception of classify-scope
+# are results, listed in rejects.csv, duplicates.csv and exceptions.csv and
+# counted on the balance line. With STRICT=1 the run fails (make exits 2)
+# when any record was rejected: that is a sheet with errors, for a county to
+# correct and send again. The check comes after every output is written, so
+# rejects.csv is whole, and it is made on every run, so a run that changed
+# nothing fails again as long as the rejected records are there. Duplicates
+# and exceptions do not fail it: they are the profile's rules at work (a
+# community renovated in an earlier year, built after 2000, short of a gate),
+# and xianning-2024, a clean province, has 5 exceptions. Validate's warnings
+# do not fail it either.
+#
+# A cron job that plans the inbox every ten minutes, never two runs at once
+# (flock waits up to 9 minutes for the last run, then gives up and says so),
+# silent when the run succeeds; when it fails, cron mails what it printed:
+#
+#   */10 * * * * cd /srv/xiaoqu && flock -w 540 /run/lock/xiaoqu.lock sh -c 'log=$(make -s plan PROFILE_DIR=/srv/xiaoqu/jilin-2021 SUBMISSIONS=/srv/inbox STRICT=1 2>&1) || { echo "$log"; exit 1; }' || echo "xiaoqu: make plan failed, or the last run held the lock 9 minutes (exit $?)"
 
 SUBMISSIONS ?= $(PROFILE_DIR)/submissions
-SUBMITTED := $(sort $(wildcard $(SUBMISSIONS)/*.csv))
-VALIDATED := $(patsubst $(SUBMISSIONS)/%.csv,$(OUT)/valid/%.csv,$(SUBMITTED))
+# Excel's lock files (~$X.xlsx, while X.xlsx is open) are no submissions.
+CSV_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.csv)))
+XLSX_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.xlsx)))
+IGNORED := $(sort $(filter-out $(CSV_IN) $(XLSX_IN),$(wildcard $(SUBMISSIONS)/*)))
+SUBMITTED := $(strip $(CSV_IN) $(XLSX_IN))
+# A submission is named by its file's name less .csv or .xlsx.
+NAMES_CSV := $(basename $(notdir $(CSV_IN)))
+NAMES_XLSX := $(basename $(notdir $(XLSX_IN)))
+DOUBLED := $(filter $(NAMES_CSV),$(NAMES_XLSX))
+NAMES := $(sort $(NAMES_CSV) $(NAMES_XLSX))
+VALIDATED := $(NAMES:%=$(OUT)/valid/%.csv)
+
 HISTORY ?= $(wildcard $(PROFILE_DIR)/history.csv)
 # Last year's evaluation feeds this year's performance factor: settings.csv
-# names the profile it comes from (scores_from), or SCORES=FILE names it.
+# names the profile it comes from (scores_from), which is looked for beside
+# this one; or SCORES=FILE names the scores file, and no evaluation is run.
+# The evaluation is made by a make of its own, with that profile's folders,
+# not this run's SUBMISSIONS, YEAR, STRICT or HISTORY, when one of its files
+# or folders (a file added or taken away) or filters is newer than it.
 SCORES_FROM := $(shell sed -n 's/^scores_from,\([^,\r]*\).*/\1/p' \
 	$(PROFILE_DIR)/settings.csv 2>/dev/null)
 ifneq ($(SCORES_FROM),)
 ifneq ($(SCORES_FROM),$(notdir $(PROFILE_DIR)))
-SCORES ?= out/$(SCORES_FROM)/evaluation.csv
-out/$(SCORES_FROM)/evaluation.csv: FORCE
-	$(Q)$(MAKE) --no-print-directory evaluation PROFILE=$(SCORES_FROM)
+SCORES_DIR := $(dir $(PROFILE_DIR))$(SCORES_FROM)
+SCORES ?= $(OUTDIR)/$(SCORES_FROM)/evaluation.csv
+$(OUTDIR)/$(SCORES_FROM)/evaluation.csv: $(wildcard $(SCORES_DIR) $(SCORES_DIR)/* \
+		$(SCORES_DIR)/*/*) $(addprefix $(BIN)/xq-,validate dedupe \
+		classify-scope score-performance)
+	$(Q)[ -d $(SCORES_DIR) ] || { echo "plan: $(PROFILE_DIR)/settings.csv takes" \
+		"its scores from $(SCORES_FROM), but there is no $(SCORES_DIR)" >&2; exit 1; }
+	$(Q)$(MAKE) -s --no-print-directory $@ PROFILE=$(SCORES_FROM) \
+		PROFILE_DIR=$(SCORES_DIR) OUT=$(@D) SUBMISSIONS=$(SCORES_DIR)/submissions \
+		PROGRESS=$(SCORES_DIR)/progress HISTORY=$(wildcard $(SCORES_DIR)/history.csv) \
+		YEAR= STRICT=
 endif
 endif
-FORCE:
-.PHONY: FORCE
 
 PLAN_OUTPUTS := $(addprefix $(OUT)/,plan.csv plan-table.csv plan.txt \
 	allocation.csv rejects.csv duplicates.csv exceptions.csv)
 
-# valid/X.csv is the stream of X's valid records, valid/X.rejects its
-# problems and valid/X.log what validate said about it.
-$(OUT)/valid/%.csv: $(SUBMISSIONS)/%.csv $(BIN)/xq-validate \
-		$(PROFILE_DIR)/counties.csv | $(OUT)/valid
-	$(Q)$(call tolerate,$(XQ)/xq-validate -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) \
-		-r $(@:.csv=.rejects) -o $@ $< 2> $(@:.csv=.log)) || \
-		{ cat $(@:.csv=.log) >&2; exit 1; }
+# ---- bookkeeping, before any rule runs ---------------------------------------
+# valid/X.src holds the path, size and time of the file X is read from. It
+# is rewritten only when one of them changes, and valid/X.csv depends on it,
+# so X is read again when its file is replaced by another that make's times
+# alone would miss: an .xlsx for a .csv, another SUBMISSIONS folder, an older
+# copy unzipped over it. The files of a submission no longer there are
+# removed, and submissions.list, which names them all, tells the merge that
+# one went. (One bash, one stat: some milliseconds.)
+ifneq ($(PIPELINE_RUN),)
+ifneq ($(DOUBLED),)
+$(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
+	the one that is not the submission)
+endif
+$(shell set -eu; dir=$(OUT)/valid; mkdir -p "$$dir" $(OUT)/xlsx; \
+	for f in "$$dir"/*.src $(OUT)/xlsx/*.csv; do \
+		[ -e "$$f" ] || continue; n=$${f##*/}; n=$${n%.*}; \
+		case " $(NAMES) " in (*" $$n "*) ;; \
+		(*) rm -f "$$dir/$$n".csv "$$dir/$$n".rejects "$$dir/$$n".log \
+			"$$dir/$$n".src $(OUT)/xlsx/"$$n".csv ;; esac; \
+	done; \
+	$(if $(SUBMITTED),stat -L -c '%n %s %Y' $(SUBMITTED) | \
+	while read -r path rest; do \
+		n=$${path##*/}; n=$${n%.*}; old=; \
+		[ ! -e "$$dir/$$n.src" ] || read -r old < "$$dir/$$n.src" || :; \
+		[ "$$old" = "$$path $$rest" ] || echo "$$path $$rest" > "$$dir/$$n.src"; \
+	done;) \
+	old=; [ ! -e $(OUT)/submissions.list ] || read -r old < $(OUT)/submissions.list || :; \
+	[ "$$old" = "$(SUBMITTED)" ] || echo "$(SUBMITTED)" > $(OUT)/submissions.list)
+endif
+$(OUT)/valid/%.src: ;
+$(OUT)/submissions.list: ;
 
+# ---- validate, one submission at a time ----------------------------------------
+# valid/X.csv is the stream of X's valid records, valid/X.rejects its
+# problems and valid/X.log what validate said about it. Records from X.xlsx
+# carry source X.csv and the line in xlsx/X.csv, kept for that.
+validate = rm -f $@.tmp* $(@:.csv=.rejects).tmp* && \
+	$(call finished,$(XQ)/xq-validate -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) \
+	-r $(@:.csv=.rejects) -o $@ $<,$(@:.csv=.log))
+VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv
+
+$(NAMES_CSV:%=$(OUT)/valid/%.csv): \
+		$(OUT)/valid/%.csv: $(SUBMISSIONS)/%.csv $(OUT)/valid/%.src $(VALIDATE_DEPS) \
+		| $(OUT)/valid
+	$(Q)$(validate)
+
+$(NAMES_XLSX:%=$(OUT)/valid/%.csv): \
+		$(OUT)/valid/%.csv: $(OUT)/xlsx/%.csv $(OUT)/valid/%.src $(VALIDATE_DEPS) \
+		| $(OUT)/valid
+	$(Q)$(validate)
+
+include pipelines/xlsx.mk
+
+# ---- the province --------------------------------------------------------------
 # Every county's records in one stream. xq-validate reads its own output
 # unchanged and lines up the columns that only some counties sent (序号, 备注).
-$(OUT)/valid.csv: $(VALIDATED)
-	$(Q)[ -n "$^" ] || { echo "plan: no submissions in $(SUBMISSIONS)" >&2; exit 1; }
-	$(Q)$(call tolerate,$(XQ)/xq-validate -q -p $(PROFILE_DIR) -o $@ $^)
+$(OUT)/valid.csv: $(VALIDATED) $(OUT)/submissions.list
+	$(Q)[ -n "$(VALIDATED)" ] || { echo "plan: no submissions (*.csv, *.xlsx)" \
+		"in $(SUBMISSIONS)" >&2; exit 1; }
+	$(Q)rm -f $@.tmp*
+	$(Q)$(call finished,$(XQ)/xq-validate -q -p $(PROFILE_DIR) -o $@ $(VALIDATED),$(OUT)/merge.log)
 
-$(OUT)/rejects.csv: $(VALIDATED)
-	$(Q){ head -n 1 $(<:.csv=.rejects); \
-	  for f in $(^:.csv=.rejects); do tail -n +2 "$$f"; done; } > $@.tmp
+$(OUT)/rejects.csv: $(VALIDATED) $(OUT)/submissions.list
+	$(Q){ head -n 1 $(firstword $(VALIDATED:.csv=.rejects)); \
+	  for f in $(VALIDATED:.csv=.rejects); do tail -n +2 "$$f"; done; } > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/validate.log: $(VALIDATED)
-	$(Q)cat $(^:.csv=.log) > $@.tmp && mv $@.tmp $@
+$(OUT)/validate.log: $(VALIDATED) $(OUT)/submissions.list
+	$(Q)cat $(VALIDATED:.csv=.log) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/deduped.csv $(OUT)/duplicates.csv &: $(OUT)/valid.csv $(BIN)/xq-dedupe $(HISTORY)
-	$(Q)$(call tolerate,$(XQ)/xq-dedupe -p $(PROFILE_DIR) $(if $(HISTORY),-H $(HISTORY)) \
-		-d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $< 2> $(OUT)/dedupe.log) || \
-		{ cat $(OUT)/dedupe.log >&2; exit 1; }
+	$(Q)rm -f $(OUT)/deduped.csv.tmp* $(OUT)/duplicates.csv.tmp*
+	$(Q)$(call finished,$(XQ)/xq-dedupe -p $(PROFILE_DIR) $(if $(HISTORY),-H $(HISTORY)) \
+		-d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $<,$(OUT)/dedupe.log)
 
 $(OUT)/scoped.csv $(OUT)/exceptions.csv &: $(OUT)/deduped.csv $(BIN)/xq-classify-scope
-	$(Q)$(call tolerate,$(XQ)/xq-classify-scope -p $(PROFILE_DIR) \
-		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $< 2> $(OUT)/classify.log) || \
-		{ cat $(OUT)/classify.log >&2; exit 1; }
+	$(Q)rm -f $(OUT)/scoped.csv.tmp* $(OUT)/exceptions.csv.tmp*
+	$(Q)$(call finished,$(XQ)/xq-classify-scope -p $(PROFILE_DIR) \
+		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $<,$(OUT)/classify.log)
 
 $(OUT)/plan.csv $(OUT)/allocation.csv &: $(OUT)/scoped.csv $(BIN)/xq-allocate-funds $(SCORES)
-	$(Q)$(call tolerate,$(XQ)/xq-allocate-funds -p $(PROFILE_DIR) $(if $(BUDGET),-b $(BUDGET)) \
-		$(if $(SCORES),-S $(SCORES)) -c $(OUT)/allocation.csv -o $(OUT)/plan.csv $< \
-		2> $(OUT)/allocate.log) || { cat $(OUT)/allocate.log >&2; exit 1; }
+	$(Q)rm -f $(OUT)/plan.csv.tmp* $(OUT)/allocation.csv.tmp*
+	$(Q)$(call finished,$(XQ)/xq-allocate-funds -p $(PROFILE_DIR) $(if $(BUDGET),-b $(BUDGET)) \
+		$(if $(SCORES),-S $(SCORES)) -c $(OUT)/allocation.csv -o $(OUT)/plan.csv $<, \
+		$(OUT)/allocate.log)
 
 $(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize
+	$(Q)rm -f $@.tmp*
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -o $@ $<
 
 $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
+	$(Q)rm -f $@.tmp*
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
 
+# The balance (pipelines/audit), then STRICT: the records validate rejected,
+# summed from each submission's log as the balance does.
+rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
+	if (index($$i, "rejected") == 1) n += $$(i - 1) } END { print n + 0 }' \
+	$(VALIDATED:.csv=.log)
+
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
+	$(Q)$(if $(IGNORED),echo "plan: left alone in $(SUBMISSIONS) (only *.csv and" \
+		"*.xlsx are read):" '$(notdir $(IGNORED))' >&2)
 	$(Q)pipelines/audit plan $(OUT) $(XQ)
+ifeq ($(STRICT),1)
+	$(Q)n=$$($(rejected_count)); [ "$$n" -eq 0 ] || { echo "plan: STRICT=1:" \
+		"$$n records rejected, listed in $(OUT)/rejects.csv" >&2; exit 1; }
+endif
 .PHONY: plan
 
 audit: $(PLAN_OUTPUTS) $(OUT)/validate.log

@@ -634,6 +634,13 @@ make_bad_gb18030() {
 	assert_equal "$(column consent_pct | tr '\n' ' ')" '85.5 99.9 '
 }
 
+@test "a consent of 1 or 0, as a spreadsheet exports 100% and 0%, is a fraction" {
+	submission "$(row consent_pct=1)" "$(row consent_pct=0)" "$(row consent_pct=2)"
+	validate in.csv
+	assert_success
+	assert_equal "$(column consent_pct | tr '\n' ' ')" '100 0 2 '
+}
+
 @test "yes/no in every form (是/否 有/无 Y/N yes/no 1/0 √/×) is written as 1/0" {
 	local r
 	r=$(row)

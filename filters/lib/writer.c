@@ -8,6 +8,7 @@
  * run as a formula gets a leading apostrophe.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,14 +35,37 @@ remove_pending(void)
 			unlink(pending[i]->tmp);
 }
 
+/* Interrupted (Ctrl-C, kill, a closed terminal): the temporary files go
+ * too, then the signal does what it would have done. unlink(2) and raise(3)
+ * are safe in a handler. */
+static void
+on_signal(int sig)
+{
+	int i;
+
+	for (i = 0; i < MAX_OUTS; i++)
+		if (pending[i] != NULL && pending[i]->tmp != NULL)
+			unlink(pending[i]->tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void
 track(struct xq_out *o, int on)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static int registered;
+	struct sigaction sa;
+	size_t k;
 	int i;
 
 	if (!registered) {
 		atexit(remove_pending);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		for (k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+			sigaction(sigs[k], &sa, NULL);
 		registered = 1;
 	}
 	for (i = 0; i < MAX_OUTS; i++) {
