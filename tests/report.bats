@@ -105,7 +105,7 @@ records() {
 	local o=$D/jilin-2020 page=$D/jilin-2020/report.html
 	run cat "$o/balance.txt"
 	assert_line --regexp '^plan: [0-9]+ records in = [0-9]+ in the plan \+ [0-9]+ rejected \+ [0-9]+ duplicates \+ [0-9]+ exceptions$'
-	assert_line --regexp '^plan: 150000.00万元 budget = 150000.00 allocated'
+	assert_line --regexp '^plan: 150000.00万元 budget = 150000.00 to plan rows'
 	while read -r line; do
 		assert grep -qF "<p>$line</p>" "$page"
 	done < "$o/balance.txt"

@@ -670,9 +670,12 @@ xq_reader_next(struct xq_reader *r)
 		if (!r->rec_open) {
 			if (!(r->flags & XQ_READ_NOFAST) && memchr(line, '"', n) == NULL) {
 				if (r->flags & XQ_READ_STREAM) {
-					/* split a copy: the line itself is kept as raw */
-					r->rec.raw = line;
-					r->rec.raw_len = n;
+					/* split a copy: the line itself is kept as raw,
+					 * unless a lone CR makes it no stream form */
+					if (memchr(line, '\r', n) == NULL) {
+						r->rec.raw = line;
+						r->rec.raw_len = n;
+					}
 					xq_buf_add(&r->rec.data, line, n);
 					xq_buf_str(&r->rec.data);
 					line = r->rec.data.p;
@@ -687,7 +690,7 @@ xq_reader_next(struct xq_reader *r)
 		if (r->rec_done) {
 			r->rec_open = 0;
 			if ((r->flags & XQ_READ_STREAM) && r->rec.line == r->lineno &&
-			    r->rec.problem == NULL) {
+			    r->rec.problem == NULL && memchr(line, '\r', n) == NULL) {
 				r->rec.raw = line;
 				r->rec.raw_len = n;
 			}
