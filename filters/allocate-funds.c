@@ -100,6 +100,7 @@ struct run {
 	size_t nhead;
 	const char *input_name;
 	struct county *last;         /* the county of the row before */
+	int fast;                    /* the input is in the stream format */
 	long clamped;                /* rows whose other money exceeds investment */
 	int formed;                  /* some factor could be formed */
 	int flagged, quiet;
@@ -662,6 +663,258 @@ read_plan(struct run *R, FILE *in)
 	xq_reader_close(rd);
 }
 
+/* ---- the stream format, read fast ----
+ *
+ * In the stream format (xq-stream(5)) a record is one line, so both passes
+ * can work on lines: pass 1 splits each line in place, pass 2 copies each
+ * line as it is and appends the subsidy. A line that is not in the stream
+ * format (a CR, a NUL, a quote not closed on its line, a blank line, a BOM)
+ * sends the whole run back to the library's reader. The bytes of fields
+ * this filter does not read are passed through unchecked, as xq-stream(5)
+ * asks. */
+
+#define LINE_BUF (1UL << 20)
+#define MAX_LINE (64UL << 20)
+
+struct lines {
+	FILE *fp;
+	const char *name;
+	char *buf;
+	size_t pos, len, cap;
+	int eof;
+	long lineno;
+};
+
+static void
+lines_open(struct lines *L, FILE *fp, const char *name)
+{
+	memset(L, 0, sizeof *L);
+	L->fp = fp;
+	L->name = name;
+	L->cap = LINE_BUF;
+	L->buf = xq_malloc(L->cap);
+}
+
+/* The next line without its LF, NUL-terminated in place; 0 at the end. */
+static int
+lines_next(struct lines *L, char **s, size_t *n)
+{
+	char *nl;
+	size_t got, scanned = 0;
+
+	for (;;) {
+		nl = memchr(L->buf + L->pos + scanned, '\n', L->len - L->pos - scanned);
+		if (nl != NULL || L->eof)
+			break;
+		scanned = L->len - L->pos;
+		memmove(L->buf, L->buf + L->pos, L->len - L->pos);
+		L->len -= L->pos;
+		L->pos = 0;
+		if (L->len + 1 >= L->cap) {
+			if (L->cap >= MAX_LINE)
+				xq_die(XQ_INPUT, "%s:%ld: a line longer than %lu MiB", L->name,
+				    L->lineno + 1, MAX_LINE >> 20);
+			L->cap *= 2;
+			L->buf = xq_realloc(L->buf, L->cap);
+		}
+		got = fread(L->buf + L->len, 1, L->cap - L->len - 1, L->fp);
+		if (got == 0 && ferror(L->fp))
+			xq_die(XQ_IO, "%s: read error: %s", L->name, strerror(errno));
+		L->eof = got == 0;
+		L->len += got;
+	}
+	if (nl == NULL && L->pos == L->len)
+		return 0;
+	*s = L->buf + L->pos;
+	*n = nl ? (size_t)(nl - *s) : L->len - L->pos;
+	(*s)[*n] = '\0';
+	L->pos += *n + (nl != NULL);
+	L->lineno++;
+	return 1;
+}
+
+static void
+lines_close(struct lines *L)
+{
+	free(L->buf);
+}
+
+/* Appends a field; 0 when the record is full (more fields than the
+ * header: the library's reader then says so). */
+static inline int
+rec_push(struct xq_rec *r, char *s, size_t n)
+{
+	if (r->nf == r->cap)
+		return 0;
+	r->f[r->nf] = s;
+	r->len[r->nf++] = n;
+	return 1;
+}
+
+/* A field in quotes at S (past the opening quote), undone in place; returns
+ * the byte after its closing quote, or NULL when the line ends first. */
+static char *
+unquote(struct xq_rec *r, char *s, char *end)
+{
+	char *d = s, *start = s;
+
+	while (s < end) {
+		if (*s != '"') {
+			*d++ = *s++;
+		} else if (s + 1 < end && s[1] == '"') {
+			*d++ = '"';
+			s += 2;
+		} else {
+			*d = '\0';
+			return rec_push(r, start, (size_t)(d - start)) ? s + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* A line with quotes. */
+static int
+split_quoted(struct xq_rec *r, char *s, char *end)
+{
+	char *f = s, *p = s;
+
+	for (;;) {
+		if (p < end && *p == '"') {
+			if ((p = unquote(r, p + 1, end)) == NULL)
+				return 0;
+			if (p == end)
+				return 1;
+			if (*p != ',')
+				return 0;
+			f = ++p;
+			continue;
+		}
+		while (p < end && *p != ',' && *p != '"')
+			p++;
+		if (p < end && *p == '"')
+			return 0;
+		*p = '\0';
+		if (!rec_push(r, f, (size_t)(p - f)))
+			return 0;
+		if (p == end)
+			return 1;
+		f = ++p;
+	}
+}
+
+/* A line without quotes, split at its commas: eight bytes at a time,
+ * each comma found by its bit in a mask. (The record's fields are kept in
+ * locals: stores to the line could alias them.) */
+static int
+split_plain(struct xq_rec *r, char *s, size_t n)
+{
+	char **fp = r->f;
+	size_t *lp = r->len, nf = 0, cap = r->cap, i = 0, f = 0, at;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL, commas = 0x2C2C2C2C2C2C2C2CULL;
+	uint64_t w, m;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		w ^= commas;   /* a comma is now a zero byte */
+		m = ~(((w & low7) + low7) | w | low7);
+		for (; m != 0; m &= m - 1) {
+			at = i + ((size_t)__builtin_ctzll(m) >> 3);
+			if (nf == cap)
+				return 0;
+			s[at] = '\0';
+			fp[nf] = s + f;
+			lp[nf++] = at - f;
+			f = at + 1;
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		if (s[i] == ',') {
+			if (nf == cap)
+				return 0;
+			s[i] = '\0';
+			fp[nf] = s + f;
+			lp[nf++] = i - f;
+			f = i + 1;
+		}
+	}
+	r->nf = nf;
+	return rec_push(r, s + f, n - f);
+}
+
+/* Splits a line of the stream format into R in place (the line ends in a
+ * NUL); 0 when the line is not one (see above). */
+static int
+split_line(struct xq_rec *r, char *s, size_t n)
+{
+	r->nf = 0;
+	if (n == 0 || memchr(s, '\r', n) || memchr(s, '\0', n))
+		return 0;
+	if (memchr(s, '"', n))
+		return split_quoted(r, s, s + n);
+	return split_plain(r, s, n);
+}
+
+/* Pass 1 on lines; 0 when the input is not in the stream format. */
+static int
+read_plan_fast(struct run *R, FILE *in)
+{
+	struct lines L;
+	struct xq_rec r;
+	char *s;
+	size_t n;
+	int ok = 1;
+
+	memset(&r, 0, sizeof r);
+	r.source = R->input_name;
+	lines_open(&L, in, R->input_name);
+	if (!lines_next(&L, &s, &n))
+		xq_die(XQ_INPUT, "%s: empty input (the plan stream's header was "
+		    "expected)", R->input_name);
+	/* the header may be as wide as its line; a record no wider than it */
+	r.cap = n + 1;
+	r.f = xq_malloc(r.cap * sizeof *r.f);
+	r.len = xq_malloc(r.cap * sizeof *r.len);
+	if ((n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) || !split_line(&r, s, n))
+		ok = 0;
+	else {
+		find_columns(R, &r);
+		r.cap = r.nf;
+	}
+	while (ok && lines_next(&L, &s, &n)) {
+		if (!split_line(&r, s, n)) {
+			ok = 0;
+			break;
+		}
+		r.line = L.lineno;
+		plan_record(R, &r);
+	}
+	free(r.f);
+	free(r.len);
+	lines_close(&L);
+	return ok;
+}
+
+/* Forgets what a pass 1 counted. */
+static void
+forget_rows(struct run *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->nc; i++) {
+		memset(R->c[i].x, 0, sizeof R->c[i].x);
+		R->c[i].ask = 0;
+	}
+	for (i = 0; i < R->nhead; i++)
+		free(R->head[i]);
+	free(R->head);
+	R->head = NULL;
+	R->nhead = R->nrow = R->counted = 0;
+	R->clamped = 0;
+	R->last = NULL;
+}
+
 /* ---- the county shares ---- */
 
 /* 2024: grade and adjustment of a county from its score. */
@@ -993,9 +1246,8 @@ changed(const struct run *R)
 	    R->input_name);
 }
 
-/* Pass 2: every record written again with its subsidy (in place of a
- * subsidy column the input already has); a record on one line of the
- * stream is copied as it came. */
+/* Pass 2 through the library: every record written again with its subsidy
+ * (in place of a subsidy column the input already has). */
 static void
 write_rows(struct run *R, FILE *in, struct xq_out *o)
 {
@@ -1020,22 +1272,64 @@ write_rows(struct run *R, FILE *in, struct xq_out *o)
 		if (R->row_county[row] >= 0)
 			n = (size_t)xq_dec_format(buf, R->row_money[row], 2);
 		row++;
-		if (R->col.subsidy < 0) {
-			xq_out_fields(o, r);   /* the line as it came, when it can */
-			xq_out_plain(o, buf, n);
-		} else {
-			for (i = 0; i < r->nf; i++) {
-				if ((int)i == R->col.subsidy)
-					xq_out_plain(o, buf, n);
-				else
-					xq_out_field(o, r->f[i], r->len[i]);
-			}
+		for (i = 0; i < r->nf; i++) {
+			if ((int)i == R->col.subsidy)
+				xq_out_field(o, buf, n);
+			else
+				xq_out_field(o, r->f[i], r->len[i]);
 		}
+		if (R->col.subsidy < 0)
+			xq_out_field(o, buf, n);
 		xq_out_end(o);
 	}
 	if (row != R->nrow)
 		changed(R);
 	xq_reader_close(rd);
+}
+
+/* A line of the stream format, as it is. */
+static void
+put_line(struct xq_out *o, const char *s, size_t n)
+{
+	if (n < sizeof o->buf / 2) {
+		xq_out_plain(o, s, n);
+		return;
+	}
+	xq_out_flush(o);
+	if (fwrite(s, 1, n, o->fp) != n)
+		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+	o->nfield = 1;
+}
+
+/* Pass 2 on lines: each line as it is, then its subsidy. */
+static void
+copy_rows(struct run *R, FILE *in, struct xq_out *o)
+{
+	struct lines L;
+	size_t row = 0, n;
+	char *s, buf[40];
+
+	lines_open(&L, in, R->input_name);
+	if (!lines_next(&L, &s, &n))
+		changed(R);
+	put_line(o, s, n);
+	xq_out_plain(o, "subsidy", 7);
+	xq_out_end(o);
+	while (lines_next(&L, &s, &n)) {
+		if (row >= R->nrow)
+			changed(R);
+		put_line(o, s, n);
+		if (R->row_county[row] >= 0)
+			xq_out_plain(o, buf, (size_t)xq_dec_format(buf,
+			    R->row_money[row], 2));
+		else
+			xq_out_plain(o, "", 0);
+		row++;
+		xq_out_end(o);
+	}
+	if (row != R->nrow)
+		changed(R);
+	lines_close(&L);
 }
 
 /* Q rounded half up to PLACES decimals. */
@@ -1620,7 +1914,11 @@ main(int argc, char **argv)
 		load_scores(&R, scores);
 
 	in = open_input(&R, argc ? argv[0] : "-");
-	read_plan(&R, in);
+	if (!(R.fast = read_plan_fast(&R, in))) {
+		forget_rows(&R);
+		rewind_input(&R, in);
+		read_plan(&R, in);
+	}
 
 	task_denominators(&R);
 	if (is_2024(&R))
@@ -1640,7 +1938,10 @@ main(int argc, char **argv)
 		t = xq_out_open(table, XQ_WRITE_EXCEL | (excel ? XQ_WRITE_BOM_CRLF : 0));
 	if (o) {
 		rewind_input(&R, in);
-		write_rows(&R, in, o);
+		if (R.fast && R.col.subsidy < 0)
+			copy_rows(&R, in, o);
+		else
+			write_rows(&R, in, o);
 		xq_out_close(o);
 	}
 	fclose(in);
