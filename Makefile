@@ -11,6 +11,10 @@
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
+# Counties are validated in parallel unless told otherwise (make -j1).
+ifeq ($(filter -j% j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
@@ -85,7 +89,7 @@ $(BUILD)/test-reader: tests/test_reader.c $(BUILD)/libxq.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(XQ_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test-deps:
+test-deps: | $(BUILD)/deps.ok
 	$(Q)pipelines/need-packages "make check" $(TEST_PACKAGES)
 .PHONY: test-deps
 
