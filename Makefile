@@ -103,6 +103,27 @@ bench: all
 	$(Q)tests/bench/run.sh $(ROWS)
 .PHONY: bench
 
+# libFuzzer (clang): the reader, fast paths against libcsv, and the exact
+# decimals, for FUZZ_SECONDS; findings are written to build/fuzz/.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -std=c11 -D_POSIX_C_SOURCE=200809L -Ifilters/lib
+
+build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(LIBOBJ:%=filters/lib/%.c) \
+		$(LIBHDR) | $(BUILD)/deps.ok
+	$(Q)pipelines/need-packages "make fuzz" $(FUZZ_PACKAGES)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIBOBJ:%=filters/lib/%.c) $(LDLIBS)
+
+fuzz: build/fuzz/fuzz_reader
+	$(Q)mkdir -p build/fuzz/corpus-reader
+	$(Q)cd build/fuzz && ./fuzz_reader -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -print_final_stats=1 corpus-reader \
+		../../tests/fuzz/corpus/reader
+.PHONY: fuzz
+
 # ---- install -------------------------------------------------------------
 
 install: all

@@ -6,6 +6,8 @@
 #include "xq.h"
 
 const char *xq_prog = "xq";
+void (*xq_die_hook)(int status);
+int xq_quiet_errors;
 
 /* Returns the program's name without its folder, for argv[0]. */
 const char *
@@ -28,9 +30,13 @@ xq_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
+	if (!xq_quiet_errors) {
+		va_start(ap, fmt);
+		vsay(fmt, ap);
+		va_end(ap);
+	}
+	if (xq_die_hook != NULL)
+		xq_die_hook(status);
 	exit(status);
 }
 

@@ -28,6 +28,10 @@ enum xq_exit {
 /* ---- errors and memory (util.c) ---------------------------------------- */
 
 extern const char *xq_prog;
+/* For the fuzzers: called by xq_die instead of returning to exit (it must
+ * not return: a longjmp), and messages off. */
+extern void (*xq_die_hook)(int status);
+extern int xq_quiet_errors;
 
 const char *xq_init(const char *argv0);
 __attribute__((noreturn, format(printf, 2, 3)))
