@@ -119,6 +119,7 @@ struct run {
 	struct op *op[NOPS];   /* the measures the input has */
 	size_t nop;
 	struct ids cats;
+	struct xq_table *catnames; /* the profile's categories.csv, or NULL */
 	struct group **hash, **list;
 	size_t hcap, n, lcap;
 	struct xq_buf key;
@@ -213,9 +214,35 @@ id_index(struct ids *c, const char *s, size_t n)
 	return c->n++;
 }
 
-/* Output order of the category columns: by id, byte by byte. */
+/* Where the profile's categories.csv lists ID (its rank), or past its end. */
+static size_t
+listed_at(const struct xq_table *names, const char *id)
+{
+	size_t i;
+	int col;
+
+	if (names == NULL)
+		return 0;
+	col = xq_table_col(names, "category");
+	for (i = 0; i < names->nrow; i++)
+		if (strcmp(xq_table_get(names, i, col), id) == 0)
+			return i;
+	return names->nrow;
+}
+
+/* Does A come after B? In the order of categories.csv, then by id. */
+static int
+after(const struct xq_table *names, const char *a, const char *b)
+{
+	size_t ra = listed_at(names, a), rb = listed_at(names, b);
+
+	return ra != rb ? ra > rb : strcmp(a, b) > 0;
+}
+
+/* Output order of the category columns: as the profile's categories.csv
+ * lists them, and by id, byte by byte, for those it does not list. */
 static void
-sort_ids(struct ids *c)
+sort_ids(struct ids *c, const struct xq_table *names)
 {
 	size_t i, j, t;
 
@@ -223,8 +250,8 @@ sort_ids(struct ids *c)
 	for (i = 0; i < c->n; i++)
 		c->order[i] = i;
 	for (i = 1; i < c->n; i++)   /* a few ids: insertion sort */
-		for (j = i; j > 0 && strcmp(c->id[c->order[j - 1]],
-		    c->id[c->order[j]]) > 0; j--) {
+		for (j = i; j > 0 && after(names, c->id[c->order[j - 1]],
+		    c->id[c->order[j]]); j--) {
 			t = c->order[j];
 			c->order[j] = c->order[j - 1];
 			c->order[j - 1] = t;
@@ -309,6 +336,9 @@ op_head(const struct run *R, const struct op *op, size_t j)
 	if (op->kind != OP_TALLY)
 		return R->en ? op->en : op->zh;
 	id = R->cats.id[R->cats.order[j]];
+	if (!R->en && R->catnames != NULL &&
+	    (i = listed_at(R->catnames, id)) < R->catnames->nrow)
+		return xq_table_get(R->catnames, i, xq_table_col(R->catnames, "name"));
 	for (i = 0; !R->en && i < sizeof category_zh / sizeof category_zh[0]; i++)
 		if (strcmp(id, category_zh[i][0]) == 0)
 			return category_zh[i][1];
@@ -738,7 +768,7 @@ build_sheet(struct run *R, struct sheet *S)
 	const char **lead = xq_calloc(nlead, sizeof *lead);
 	char **row;
 
-	sort_ids(&R->cats);
+	sort_ids(&R->cats, R->catnames);
 	S->ncol = nlead;
 	for (i = 0; i < R->nop; i++)
 		S->ncol += op_ncell(R, R->op[i]);
@@ -1185,6 +1215,7 @@ free_run(struct run *R)
 	free(R->list);
 	xq_buf_free(&R->key);
 	xq_profile_free(R->prof);
+	xq_table_free(R->catnames);
 }
 
 int
@@ -1242,8 +1273,17 @@ main(int argc, char **argv)
 			ops[c].zh = "建筑面积(㎡)";
 			ops[c].wan = 0;
 		}
-	if (R.profile_dir)
+	if (R.profile_dir) {
+		char *names;
+
 		R.prof = xq_profile_load(R.profile_dir);
+		if ((names = xq_profile_file(R.prof, "categories.csv")) != NULL) {
+			R.catnames = xq_table_load(names);
+			xq_table_need(R.catnames, "category");
+			xq_table_need(R.catnames, "name");
+			free(names);
+		}
+	}
 	R.name = argc == 1 && strcmp(argv[0], "-") != 0 ? xq_basename(argv[0]) : "-";
 	rd = xq_reader_open(argc == 1 ? argv[0] : "-", XQ_ENC_UTF8, XQ_READ_STREAM);
 	summarize(&R, rd, &S);

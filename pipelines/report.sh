@@ -209,10 +209,17 @@ side_file() {
 		"$name" "$name" "$count" "$what" "$detail"
 }
 
-# The category ids of rules.csv and their names: the note of the first rule
-# of each, up to its first colon or bracket ("改善房屋功能", "共同出资").
+# The category ids and their names: the profile's categories.csv (which
+# xq-summarize also reads), else the note of the first rule of each in
+# rules.csv, up to its first colon or bracket ("改善房屋功能", "共同出资").
 category_names() {
 	local rules=$profile/rules.csv
+	if [[ -r $profile/categories.csv ]]; then
+		tsv "$profile/categories.csv" | awk -F'\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "category") c = i; if ($i == "name") t = i }; next }
+		c && t && $c != "" { print $c "\t" $t }'
+		return 0
+	fi
 	[[ -r $rules ]] || return 0
 	tsv "$rules" | awk -F'\t' '
 	NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "category") c = i; if ($i == "note") t = i }; next }

@@ -153,6 +153,20 @@ summarize() {
 	assert_line -n 0 '市,县(市、区),行政区划代码,小区数,楼栋数,户数,建筑面积(万㎡),总投资(万元),基础类,完善类,提升类,楼道革命'
 }
 
+@test "the profile's categories.csv names the ids and orders their columns" {
+	cp -R "$S/profile" p
+	printf '%s\n' category,name corridor,楼道革命 environment,环境革命 > p/categories.csv
+	printf '%s\n' 'county_code,buildings,households,area_m2,investment,categories' \
+		'220102,1,1,1,1,environment;corridor;zeta' '220102,1,1,1,1,environment' > in.csv
+	summarize -p p in.csv
+	assert_success
+	assert_line -n 0 '市,县(市、区),行政区划代码,小区数,楼栋数,户数,建筑面积(万㎡),总投资(万元),楼道革命,环境革命,zeta'
+	assert_line -n 1 '长春市,南关区,220102,2,2,2,0.00,2.00,1,2,1'
+	# English headers keep the ids, in the same order
+	summarize -p p --lang en in.csv
+	assert_line -n 0 'city,county,county_code,communities,buildings,households,area_wan_m2,investment,corridor,environment,zeta'
+}
+
 @test "sums are exact: ten thousand times 0.01万元 is 100.00, 0.1 + 0.2 is 0.30" {
 	{
 		echo "$HEAD"
@@ -474,8 +488,9 @@ total                          2          2           2         0.00        2.00
 		xq-dedupe -q | xq-classify-scope -q -p '$dir' -x /dev/null |
 		xq-summarize -p '$dir'"
 	assert_success
-	assert_line -n 8 '咸宁市,全市小计,,434,8640,74857,874.32,227200.00,313,434,434,434'
-	assert_line -n 9 '合计,,,434,8640,74857,874.32,227200.00,313,434,434,434'
+	assert_line -n 0 '市,县(市、区),行政区划代码,小区数,楼栋数,户数,建筑面积(万㎡),总投资(万元),楼道革命,环境革命,管理革命,共同出资'
+	assert_line -n 8 '咸宁市,全市小计,,434,8640,74857,874.32,227200.00,434,434,434,313'
+	assert_line -n 9 '合计,,,434,8640,74857,874.32,227200.00,434,434,434,313'
 }
 
 @test "jilin-2020: 1945 communities, 270000 households in 9 cities" {
