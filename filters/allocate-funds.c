@@ -16,7 +16,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gmp.h>
@@ -99,6 +98,7 @@ struct run {
 	char **head;                 /* the input's header */
 	size_t nhead;
 	const char *input_name;
+	long input_start;            /* where the input starts, to read it again */
 	struct county *last;         /* the county of the row before */
 	int fast;                    /* the input is in the stream format */
 	long clamped;                /* rows whose other money exceeds investment */
@@ -1688,48 +1688,24 @@ explain(struct run *R, const char *code, FILE *fp)
 
 /* ---- main ---- */
 
-/* The input, as a file that can be read twice: a regular file as it is,
- * anything else (standard input, a pipe) copied to an unlinked temporary
- * file first. */
+/* The input, as a file that can be read twice (xq_open_input). */
 static FILE *
 open_input(struct run *R, const char *path)
 {
-	struct stat st;
-	FILE *src = stdin, *fp;
-	char *tmp, buf[65536];
-	const char *dir = getenv("TMPDIR");
-	size_t n;
+	FILE *fp;
 	int fd;
 
-	R->input_name = "standard input";
-	if (strcmp(path, "-") != 0) {
-		R->input_name = xq_basename(path);
-		if ((src = fopen(path, "rb")) == NULL)
-			xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
-		if (fstat(fileno(src), &st) == 0 && S_ISREG(st.st_mode))
-			return src;
-	}
-	tmp = xq_path_join(dir && *dir ? dir : "/tmp", "xq-allocate-funds.XXXXXX");
-	if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w+b")) == NULL)
-		xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
-	unlink(tmp);
-	while ((n = fread(buf, 1, sizeof buf, src)) > 0)
-		if (fwrite(buf, 1, n, fp) != n)
-			xq_die(XQ_IO, "%s: write error: %s", tmp, strerror(errno));
-	if (ferror(src))
-		xq_die(XQ_IO, "%s: read error: %s", R->input_name, strerror(errno));
-	if (fflush(fp) != 0 || fseek(fp, 0, SEEK_SET) != 0)
-		xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
-	if (src != stdin)
-		fclose(src);
-	free(tmp);
+	R->input_name = strcmp(path, "-") == 0 ? "standard input" : xq_basename(path);
+	fd = xq_open_input(path, 1, &R->input_start);
+	if ((fp = fdopen(fd, "rb")) == NULL)
+		xq_die(XQ_IO, "%s: %s", R->input_name, strerror(errno));
 	return fp;
 }
 
 static void
 rewind_input(struct run *R, FILE *fp)
 {
-	if (fseek(fp, 0, SEEK_SET) != 0)
+	if (fseek(fp, R->input_start, SEEK_SET) != 0)
 		xq_die(XQ_IO, "%s: %s", R->input_name, strerror(errno));
 }
 

@@ -20,11 +20,9 @@
  * and the tests compare the two.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -122,42 +120,11 @@ struct source {
 static void
 source_open(struct source *src, const char *path, int twice)
 {
-	struct stat st;
-	off_t at;
+	long at;
 
 	src->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
-	src->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-	if (src->fd < 0)
-		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
-	at = lseek(src->fd, 0, SEEK_CUR);
-	if (twice && (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode) || at < 0)) {
-		/* a pipe: keep a copy to read a second time */
-		const char *dir = getenv("TMPDIR");
-		char *tmp = xq_path_join(dir && *dir ? dir : "/tmp",
-		    "xq-classify-scope.XXXXXX");
-		char buf[65536];
-		ssize_t got;
-		int fd = mkstemp(tmp);
-
-		if (fd < 0)
-			xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		while ((got = read(src->fd, buf, sizeof buf)) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				xq_die(XQ_IO, "%s: read error: %s", src->name, strerror(errno));
-			if (write(fd, buf, (size_t)got) != got)
-				xq_die(XQ_IO, "%s: %s (a copy of standard input for the second "
-				    "pass)", tmp, strerror(errno));
-		}
-		free(tmp);
-		if (src->fd != 0)
-			close(src->fd);
-		src->fd = fd;
-		at = 0;
-	}
-	src->start = at < 0 ? 0 : at;
+	src->fd = xq_open_input(path, twice, &at);
+	src->start = at;
 }
 
 static void

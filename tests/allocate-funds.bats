@@ -455,6 +455,11 @@ EOF
 	assert_success
 	assert_file_equal b.csv a.csv
 	assert_file_equal tb.csv ta.csv
+	# a pipe cannot be read twice: it is copied first
+	run --separate-stderr bash -c 'cat "$2" | xq-allocate-funds -q -p "$1" -b 1000.01 -c tp.csv > p.csv' _ "$AF/hunan" "$AF/plan.csv"
+	assert_success
+	assert_file_equal p.csv a.csv
+	assert_file_equal tp.csv ta.csv
 	alloc -q -b 1000.01 -o c.csv
 	assert_file_equal c.csv a.csv
 }

@@ -1,5 +1,8 @@
 /* util.c - errors, memory, option numbers and byte buffers. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +142,47 @@ xq_basename(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash && slash[1] ? slash + 1 : path;
+}
+
+int
+xq_open_input(const char *path, int twice, long *start)
+{
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+	const char *dir = getenv("TMPDIR");
+	char buf[65536], *tmp;
+	struct stat st;
+	ssize_t got;
+	off_t at;
+	int copy;
+
+	if (fd < 0)
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	at = lseek(fd, 0, SEEK_CUR);
+	*start = at < 0 ? 0 : (long)at;
+	if (!twice || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && at >= 0))
+		return fd;
+	/* a pipe: keep a copy to read a second time */
+	tmp = xq_path_join(dir && *dir ? dir : "/tmp", "xiaoqu.XXXXXX");
+	if ((copy = mkstemp(tmp)) < 0)
+		xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
+	unlink(tmp);
+	while ((got = read(fd, buf, sizeof buf)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			xq_die(XQ_IO, "%s: read error: %s", name, strerror(errno));
+		if (write(copy, buf, (size_t)got) != got)
+			xq_die(XQ_IO, "%s: %s (a copy of the input for a second pass)", tmp,
+			    strerror(errno));
+	}
+	if (lseek(copy, 0, SEEK_SET) != 0)
+		xq_die(XQ_IO, "%s: %s", tmp, strerror(errno));
+	free(tmp);
+	if (fd != 0)
+		close(fd);
+	*start = 0;
+	return copy;
 }
 
 long

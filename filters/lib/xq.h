@@ -52,6 +52,11 @@ char *xq_strndup(const char *s, size_t n);
 char *xq_path_join(const char *dir, const char *file);
 const char *xq_basename(const char *path);
 
+/* Opens PATH ("-": standard input) as a file descriptor; with TWICE, one
+ * that can be read again from *START: a regular file as it is, a pipe
+ * copied first to an unlinked temporary file. Dies on failure. */
+int xq_open_input(const char *path, int twice, long *start);
+
 /* Parses a whole number for option OPT within [min, max], or dies (exit 2). */
 long xq_opt_long(const char *opt, const char *arg, long min, long max);
 
