@@ -42,7 +42,16 @@ $(OUT)/evaluation.txt: $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv \
 	  $(XQ)/xq-summarize --rows -f table $(OUT)/evaluation-total.csv; } > $@.tmp
 	$(Q)mv $@.tmp $@
 
+# STRICT=1, as for the plan: a failure when validate rejected a progress
+# record, once everything is written. Flagged rows are the rules at work.
+
 evaluation: $(OUT)/evaluation.csv $(OUT)/evaluation.txt $(OUT)/progress-rejects.csv
 	$(Q)cat $(OUT)/score.log >&2
 	$(Q)echo "evaluation: wrote $(OUT)/evaluation.csv and $(OUT)/evaluation.txt" >&2
+ifeq ($(STRICT),1)
+	$(Q)n=$$($(call rejected_count,$(PROGRESS_VALID:.csv=.log))); \
+	[ "$$n" -eq 0 ] || { echo "evaluation:" \
+		"STRICT=1: $$n progress records rejected, listed in" \
+		"$(OUT)/progress-rejects.csv" >&2; exit 1; }
+endif
 .PHONY: evaluation

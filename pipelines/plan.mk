@@ -177,18 +177,15 @@ $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
 	$(Q)rm -f $@.tmp*
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
 
-# The balance (pipelines/audit), then STRICT: the records validate rejected,
-# summed from each submission's log as the balance does.
-rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
-	if (index($$i, "rejected") == 1) n += $$(i - 1) } END { print n + 0 }' \
-	$(VALIDATED:.csv=.log)
+# The balance (pipelines/audit), then STRICT: the records validate rejected.
 
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
 	$(Q)$(if $(IGNORED),echo "plan: left alone in $(SUBMISSIONS) (only *.csv and" \
 		"*.xlsx are read):" '$(notdir $(IGNORED))' >&2)
 	$(Q)pipelines/audit plan $(OUT) $(XQ)
 ifeq ($(STRICT),1)
-	$(Q)n=$$($(rejected_count)); [ "$$n" -eq 0 ] || { echo "plan: STRICT=1:" \
+	$(Q)n=$$($(call rejected_count,$(VALIDATED:.csv=.log))); \
+	[ "$$n" -eq 0 ] || { echo "plan: STRICT=1:" \
 		"$$n records rejected, listed in $(OUT)/rejects.csv" >&2; exit 1; }
 endif
 .PHONY: plan

@@ -295,6 +295,31 @@ same_as() {
 	assert_stderr_line 'plan: 439 records in = 434 in the plan + 0 rejected + 0 duplicates + 5 exceptions'
 }
 
+@test "STRICT=1 passes an evaluation whose progress reports are all valid" {
+	run --separate-stderr xq_make evaluation STRICT=1 \
+		PROFILE_DIR="$SAMPLES/jilin-2019" OUTDIR="$REF"
+	assert_success
+	assert_stderr_line "evaluation: wrote $REF/jilin-2019/evaluation.csv and $REF/jilin-2019/evaluation.txt"
+}
+
+@test "STRICT=1 fails an evaluation with a rejected progress record, after writing every output" {
+	cp -R "$SAMPLES"/jilin-2019 .
+	# a completion date that no calendar has
+	echo '220422,东辽县,富民小区二期,2019,完工,2019/4/7,2019/5/1,2019/2/30,10.00,10.00,10.00,90,否,是' \
+		>> jilin-2019/progress/东辽县.csv
+	run --separate-stderr xq_make evaluation STRICT=1 \
+		PROFILE_DIR="$PWD/jilin-2019" OUTDIR="$PWD/out"
+	assert_failure
+	assert_stderr_line "evaluation: STRICT=1: 1 progress records rejected, listed in $PWD/out/jilin-2019/progress-rejects.csv"
+	assert_equal "$(csv_column performance out/jilin-2019/evaluation.csv | grep -c .)" 47
+	[[ -s out/jilin-2019/evaluation.txt ]]
+	run grep -c '2019/2/30' out/jilin-2019/progress-rejects.csv
+	assert_output 1
+	# without STRICT the same run is a success
+	run --separate-stderr xq_make evaluation PROFILE_DIR="$PWD/jilin-2019" OUTDIR="$PWD/out"
+	assert_success
+}
+
 # ---- SUBMISSIONS=DIR and .xlsx ---------------------------------------------------------
 
 @test "an .xlsx written by a spreadsheet program is converted and validated like a CSV" {
