@@ -39,6 +39,7 @@ struct xq_reader {
 
 	char *in;                /* raw bytes read, not yet consumed */
 	size_t in_pos, in_len, in_cap;
+	int64_t consumed;        /* bytes of the input before in[0] */
 	int eof, started;
 
 	struct xq_buf dec;       /* a decoded line, when it had to be copied */
@@ -167,6 +168,7 @@ fill(struct xq_reader *r)
 	size_t got;
 
 	if (r->in_pos > 0) {
+		r->consumed += (int64_t)r->in_pos;
 		memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
 		r->in_len -= r->in_pos;
 		r->in_pos = 0;
@@ -760,6 +762,12 @@ int
 xq_reader_crlf(const struct xq_reader *r)
 {
 	return r->crlf;
+}
+
+int64_t
+xq_reader_offset(const struct xq_reader *r)
+{
+	return r->consumed + (int64_t)r->in_pos;
 }
 
 long

@@ -136,6 +136,9 @@ void xq_reader_set_stream(struct xq_reader *r, int on);
 const char *xq_reader_encoding(const struct xq_reader *r);
 int xq_reader_crlf(const struct xq_reader *r);
 long xq_reader_lines(const struct xq_reader *r);  /* physical lines read */
+/* Bytes read up to the end of the last line read: where the next record,
+ * or the blank lines before it, start. */
+int64_t xq_reader_offset(const struct xq_reader *r);
 long xq_reader_blank_lines(const struct xq_reader *r);
 void xq_reader_close(struct xq_reader *r);
 
