@@ -9,13 +9,13 @@
  * the history file says were renovated before. A kept record whose name
  * and address are also kept under another county is flagged, not dropped.
  *
- * Memory is per distinct key, not per record: the map keeps a hash of the
- * kept record and where it is in the input, and the record is read again
- * when a conflict needs its figures. So the input must be a file that can
- * be read again; input from a pipe is copied to an unlinked temporary file
- * as it is read (a stdio cookie stream, so -k first still streams). -k last
- * reads the input twice: once to find the last record of each key, once to
- * write.
+ * Memory is per distinct key, not per record: the table keeps hashes of
+ * the key and of the kept record and where it is in the input, and the
+ * record is read again when a conflict needs its figures. So the input
+ * must be a file that can be read again; input from a pipe is copied to an
+ * unlinked temporary file as it is read (a stdio cookie stream, so -k
+ * first still streams). -k last reads the input twice: once to find the
+ * last record of each key, once to write.
  */
 #define _GNU_SOURCE        /* fopencookie */
 #include <errno.h>
@@ -36,16 +36,38 @@
 
 enum keep { KEEP_FIRST, KEEP_LAST };
 
-/* What is kept per key: a hash of the kept record and where it is. */
+/* What is kept per key, 32 bytes: hashes of the key and of the record
+ * kept, and where that record is. The key itself is not kept. */
 struct kept {
+	uint64_t place;    /* hash of the name and address keys; bit 0 set
+	                      when the address is not empty */
 	uint64_t sum;      /* every field but source and line */
 	uint64_t at;       /* byte offset << 16 | source id */
-	uint32_t len;      /* bytes of the record in the input */
+	uint32_t county;   /* hash of county_code */
 	uint32_t line;     /* its line column */
 };
 
-/* The input, read in passes, and the byte offset of each record found by
- * counting line ends beside the reader. */
+/*
+ * The keys, in one open-addressing table placed by the hash of the place
+ * (name and address) alone: the keys of one place, one per county, are met
+ * on one probe run, so the table that finds a record's key also finds the
+ * same place kept under another county. A slot is 8 bytes, the top half
+ * of the place hash and the key's id + 1, and the table is at most 3/4
+ * full: a key costs 32 bytes and 11 to 21 of slots.
+ *
+ * Hashes are not trusted alone: a key found by its hashes is the record's
+ * when the sums match too (then every field does), or else when the record
+ * kept, read again as a conflict needs it anyway, has the same keys.
+ */
+struct keys {
+	uint64_t *slot;    /* 0 empty */
+	size_t mask;
+	struct kept *kept; /* by id, in the order first read */
+	size_t n, cap;
+};
+
+/* The input, read in passes; a record's offset is where the reader was
+ * after the record before. */
 struct input {
 	const char *name;
 	int fd;            /* the file, or the copy of a pipe */
@@ -53,13 +75,10 @@ struct input {
 	off_t base;
 	FILE *fp;
 	struct xq_reader *rd;
-	off_t at;          /* where line `line` starts is at + pos */
-	size_t pos, len;
-	long line;
-	char buf[1 << 16];
-	FILE *again_fp;    /* a record read again */
+	FILE *again_fp;    /* the record read again */
 	struct xq_reader *again;
-	char *again_buf;
+	const struct xq_rec *again_rec;
+	off_t again_off, again_at;
 };
 
 /* Communities renovated before: county + name key to entries. */
@@ -80,9 +99,8 @@ struct history {
 struct row {
 	const struct xq_rec *r;
 	off_t off;
-	size_t len;
-	struct xq_hash key;
-	uint64_t sum;
+	uint64_t place, sum;
+	uint32_t county;
 	int named;         /* has a community name */
 };
 
@@ -96,13 +114,13 @@ struct run {
 	char **col;
 	size_t ncol;
 	int c_source, c_line, c_code, c_name, c_addr;
-	struct xq_keymap *keys, *places, *sources;
-	struct kept *kept;
-	uint32_t *place_of;       /* by place id: the key id kept there first */
+	int lead;                 /* source and line are the first two columns */
+	struct keys keys;
+	struct xq_keymap *sources;
 	char **source;
-	size_t cap_kept, cap_place;
 	uint32_t last_src;
 	struct xq_buf nkey, akey, buf, why, msg;
+	struct xq_buf again_nkey, again_akey;   /* keys of a record read again */
 	long records, nkept, copies, conflicts, renovated, flags, messages;
 };
 
@@ -175,9 +193,6 @@ pass_open(struct input *in)
 	if (in->fp == NULL)
 		xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
 	in->rd = xq_reader_fopen(in->fp, in->name, XQ_ENC_UTF8, XQ_READ_STREAM);
-	in->at = in->base;
-	in->pos = in->len = 0;
-	in->line = 1;
 }
 
 /* After the first pass the copy of a pipe is whole. */
@@ -191,66 +206,47 @@ pass_close(struct input *in)
 	in->from = -1;
 }
 
-/* The byte offset where physical line LINE starts (the end of the input
- * when there is no such line). Lines are only ever asked for in order. */
-static off_t
-line_start(struct input *in, long line)
+/* Reads the input's file from where the record read again is. */
+static ssize_t
+again_read(void *cookie, char *buf, size_t n)
 {
-	char *nl;
+	struct input *in = cookie;
 	ssize_t got;
 
-	while (in->line < line) {
-		if (in->pos == in->len) {
-			in->at += (off_t)in->len;
-			in->pos = 0;
-			while ((got = pread(in->fd, in->buf, sizeof in->buf, in->at)) < 0)
-				if (errno != EINTR)
-					xq_die(XQ_IO, "%s: read error: %s", in->name,
-					    strerror(errno));
-			if ((in->len = (size_t)got) == 0)
-				break;
-		}
-		if ((nl = memchr(in->buf + in->pos, '\n', in->len - in->pos)) == NULL) {
-			in->pos = in->len;
-			continue;
-		}
-		in->pos = (size_t)(nl - in->buf) + 1;
-		in->line++;
-	}
-	return in->at + (off_t)in->pos;
+	while ((got = pread(in->fd, buf, n, in->again_at)) < 0 && errno == EINTR)
+		;
+	if (got > 0)
+		in->again_at += got;
+	return got;
 }
 
-/* Reads the kept record of key ID again; valid until the next call. */
+/* Reads the record at OFF again; valid until a record at another offset
+ * is read again. */
 static const struct xq_rec *
-again(struct run *R, uint32_t id)
+again_at(struct input *in, off_t off)
 {
-	struct input *in = &R->in;
-	off_t off = (off_t)(R->kept[id].at >> 16);
-	size_t len = R->kept[id].len, done = 0;
-	ssize_t got;
-	const struct xq_rec *r;
+	static const cookie_io_functions_t at = { again_read, NULL, NULL, NULL };
 
+	if (in->again != NULL && in->again_off == off)
+		return in->again_rec;
 	if (in->again) {
 		xq_reader_close(in->again);
 		fclose(in->again_fp);
 	}
-	in->again_buf = xq_realloc(in->again_buf, len + 1);
-	while (done < len) {
-		got = pread(in->fd, in->again_buf + done, len - done, off + (off_t)done);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			xq_die(XQ_IO, "%s: read error: %s", in->name,
-			    got == 0 ? "the file shrank" : strerror(errno));
-		done += (size_t)got;
-	}
-	if ((in->again_fp = fmemopen(in->again_buf, len, "r")) == NULL)
+	in->again_off = in->again_at = off;
+	if ((in->again_fp = fopencookie(in, "r", at)) == NULL)
 		xq_die(XQ_IO, "%s: %s", in->name, strerror(errno));
 	in->again = xq_reader_fopen(in->again_fp, in->name, XQ_ENC_UTF8,
 	    XQ_READ_STREAM);
-	if ((r = xq_reader_next(in->again)) == NULL)
+	if ((in->again_rec = xq_reader_next(in->again)) == NULL)
 		xq_die(XQ_IO, "%s: the input changed while it was read", in->name);
-	return r;
+	return in->again_rec;
+}
+
+static const struct xq_rec *
+again(struct run *R, uint32_t id)
+{
+	return again_at(&R->in, (off_t)(R->keys.kept[id].at >> 16));
 }
 
 /* ---- where records come from ---- */
@@ -313,7 +309,7 @@ static void
 kept_where(struct run *R, uint32_t id, const char **src, const char **line,
     char *buf)
 {
-	const struct kept *k = &R->kept[id];
+	const struct kept *k = &R->keys.kept[id];
 	const struct xq_rec *r;
 
 	if ((k->at & 0xFFFF) != NOSRC && k->line != NOLINE) {
@@ -330,18 +326,201 @@ kept_where(struct run *R, uint32_t id, const char **src, const char **line,
 static void
 remember(struct run *R, uint32_t id, const struct row *w)
 {
+	struct kept *k = &R->keys.kept[id];
 	char buf[24];
 
-	if (id >= R->cap_kept) {
-		R->cap_kept = R->cap_kept ? R->cap_kept * 2 : 4096;
-		R->kept = xq_realloc(R->kept, R->cap_kept * sizeof *R->kept);
-	}
-	if ((uint64_t)w->off >> 48 != 0 || w->len > 0xFFFFFFFFu)
+	if ((uint64_t)w->off >> 48 != 0)
 		xq_die(XQ_INPUT, "%s:%ld: input too large", R->in.name, w->r->line);
-	R->kept[id].sum = w->sum;
-	R->kept[id].at = (uint64_t)w->off << 16 | source_id(R, rec_source(R, w->r));
-	R->kept[id].len = (uint32_t)w->len;
-	R->kept[id].line = line_number(rec_line(R, w->r, buf));
+	k->sum = w->sum;
+	k->at = (uint64_t)w->off << 16 | source_id(R, rec_source(R, w->r));
+	k->line = line_number(rec_line(R, w->r, buf));
+}
+
+/* ---- the keys ---- */
+
+/* The name and address keys of R (the address key empty when it has no
+ * address); returns 0 when R has no community name. */
+static int
+rec_keys(const struct run *R, const struct xq_rec *r, struct xq_buf *nkey,
+    struct xq_buf *akey)
+{
+	const char *name = xq_rec_get(r, R->c_name), *addr = xq_rec_get(r, R->c_addr);
+	size_t n = xq_rec_len(r, R->c_name), an = xq_rec_len(r, R->c_addr);
+
+	xq_trim(&name, &n);
+	xq_trim(&addr, &an);
+	xq_name_key_buf(nkey, name, n, R->suf);
+	akey->len = 0;
+	if (an > 0)
+		xq_name_key_buf(akey, addr, an, NULL);
+	return n > 0;
+}
+
+static int
+same_text(const struct xq_buf *a, const struct xq_buf *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/* Whether the record kept for ID, read again, has the name and address
+ * keys of W, and with COUNTY its county code too. */
+static int
+same_again(struct run *R, const struct row *w, uint32_t id, int county)
+{
+	const struct xq_rec *r = again(R, id);
+	size_t n = xq_rec_len(r, R->c_code);
+
+	rec_keys(R, r, &R->again_nkey, &R->again_akey);
+	if (!same_text(&R->again_nkey, &R->nkey) ||
+	    !same_text(&R->again_akey, &R->akey))
+		return 0;
+	return !county || (n == xq_rec_len(w->r, R->c_code) &&
+	    memcmp(xq_rec_get(r, R->c_code), xq_rec_get(w->r, R->c_code), n) == 0);
+}
+
+static size_t
+free_slot(const struct keys *K, uint64_t place)
+{
+	size_t i;
+
+	for (i = (size_t)(place >> 1) & K->mask; K->slot[i] != 0;
+	    i = (i + 1) & K->mask)
+		;
+	return i;
+}
+
+/* Whether ID is the key of W (see struct keys). */
+static int
+is_key(struct run *R, const struct row *w, uint32_t id)
+{
+	const struct kept *k = &R->keys.kept[id];
+
+	if (k->place != w->place || k->county != w->county)
+		return 0;
+	return k->sum == w->sum || same_again(R, w, id, 1);
+}
+
+/* The id of W's key, or -1 with *at set to the free slot where it goes. */
+static long
+find_key(struct run *R, const struct row *w, size_t *at)
+{
+	const struct keys *K = &R->keys;
+	size_t i;
+	uint64_t s;
+
+	for (i = (size_t)(w->place >> 1) & K->mask; (s = K->slot[i]) != 0;
+	    i = (i + 1) & K->mask)
+		if (s >> 32 == w->place >> 32 && is_key(R, w, (uint32_t)s - 1))
+			return (long)(uint32_t)(s - 1);
+	*at = i;
+	return -1;
+}
+
+static void
+keys_grow(struct keys *K)
+{
+	size_t id;
+
+	free(K->slot);
+	K->mask = K->mask * 2 + 1;
+	K->slot = xq_calloc(K->mask + 1, sizeof *K->slot);
+	for (id = 0; id < K->n; id++)
+		K->slot[free_slot(K, K->kept[id].place)] =
+		    K->kept[id].place >> 32 << 32 | (id + 1);
+}
+
+/* Adds W's key at the free slot AT; returns its id. */
+static uint32_t
+add_key(struct run *R, const struct row *w, size_t at)
+{
+	struct keys *K = &R->keys;
+
+	if (K->n >= 0xFFFFFFFEu)
+		xq_die(XQ_INPUT, "more than %u distinct keys", 0xFFFFFFFEu);
+	if ((K->n + 1) * 4 > (K->mask + 1) * 3) {
+		keys_grow(K);
+		at = free_slot(K, w->place);
+	}
+	if (K->n == K->cap) {
+		K->cap = K->cap ? K->cap * 2 : 4096;
+		K->kept = xq_realloc(K->kept, K->cap * sizeof *K->kept);
+	}
+	K->kept[K->n].place = w->place;
+	K->kept[K->n].county = w->county;
+	K->slot[at] = w->place >> 32 << 32 | (K->n + 1);
+	return (uint32_t)K->n++;
+}
+
+/* The key kept first before W at W's place under another county, or -1.
+ * With -k last a key is kept where its last record is: one after W is not
+ * kept yet. */
+static long
+kept_at_place(struct run *R, const struct row *w, uint32_t self)
+{
+	const struct keys *K = &R->keys;
+	uint64_t after = 0, first, off, s;
+	long best;
+	size_t i;
+
+	for (;;) {
+		best = -1;
+		first = (uint64_t)w->off;
+		for (i = (size_t)(w->place >> 1) & K->mask; (s = K->slot[i]) != 0;
+		    i = (i + 1) & K->mask) {
+			const struct kept *k = &K->kept[(uint32_t)s - 1];
+
+			off = k->at >> 16;
+			if (s >> 32 == w->place >> 32 && k->place == w->place &&
+			    (uint32_t)s - 1 != self && off >= after && off < first) {
+				best = (long)(uint32_t)(s - 1);
+				first = off;
+			}
+		}
+		/* a chance equality of hashes: the next one */
+		if (best < 0 || same_again(R, w, (uint32_t)best, 0))
+			return best;
+		after = first + 1;
+	}
+}
+
+/* The hash of every field but source and line. A stream line that starts
+ * with them is hashed as written after them: the same bytes are the same
+ * fields. A copy written otherwise (quoted where the kept one is not) only
+ * costs a reading again: explain finds no difference. */
+static uint64_t
+row_sum(const struct run *R, const struct xq_rec *r)
+{
+	const char *c1, *c2 = NULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL;
+	size_t i;
+
+	if (R->lead && r->raw != NULL &&
+	    (c1 = memchr(r->raw, ',', r->raw_len)) != NULL &&
+	    (c2 = memchr(c1 + 1, ',', r->raw_len - (size_t)(c1 + 1 - r->raw))) &&
+	    memchr(r->raw, '"', (size_t)(c2 - r->raw)) == NULL)
+		return xq_hash64(c2 + 1, r->raw_len - (size_t)(c2 + 1 - r->raw), 2);
+	for (i = 0; i < r->nf; i++)
+		if ((int)i != R->c_source && (int)i != R->c_line)
+			h = xq_hash_more(h, r->f[i], r->len[i]);
+	return h;
+}
+
+/* The keys and sum of the record in hand. */
+static void
+row_keys(struct run *R, struct row *w)
+{
+	const struct xq_rec *r = w->r;
+
+	w->named = rec_keys(R, r, &R->nkey, &R->akey);
+	R->buf.len = 0;
+	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
+	xq_buf_adds(&R->buf, SEP);
+	xq_buf_add(&R->buf, R->akey.p, R->akey.len);
+	w->place = (xq_hash64(R->buf.p, R->buf.len, 0) & ~(uint64_t)1) |
+	    (R->akey.len > 0);
+	w->county = (uint32_t)xq_hash64(xq_rec_get(r, R->c_code),
+	    xq_rec_len(r, R->c_code), 1);
+	w->sum = row_sum(R, r);
 }
 
 /* ---- reports ---- */
@@ -469,7 +648,7 @@ drop(struct run *R, const struct row *w, uint32_t id)
 	char buf[24];
 	int conflict = 0;
 
-	if (R->kept[id].sum == w->sum) {
+	if (R->keys.kept[id].sum == w->sum) {
 		R->why.len = 0;
 		xq_buf_adds(&R->why, "exact copy");
 	} else
@@ -490,30 +669,15 @@ place(struct run *R, const struct row *w, uint32_t id)
 	const struct xq_rec *other;
 	const char *ksrc, *kline;
 	char buf[24];
-	uint32_t pid;
-	int added;
+	long first = kept_at_place(R, w, id);
 
-	R->buf.len = 0;
-	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
-	xq_buf_adds(&R->buf, SEP);
-	xq_buf_add(&R->buf, R->akey.p, R->akey.len);
-	pid = xq_keymap_add(R->places, xq_hash(R->buf.p, R->buf.len), &added);
-	if (added) {
-		if (pid >= R->cap_place) {
-			R->cap_place = R->cap_place ? R->cap_place * 2 : 4096;
-			R->place_of = xq_realloc(R->place_of, R->cap_place *
-			    sizeof *R->place_of);
-		}
-		R->place_of[pid] = id;
+	if (first < 0)
 		return;
-	}
-	if (R->place_of[pid] == id)
-		return;
-	other = again(R, R->place_of[pid]);
+	other = again(R, (uint32_t)first);
 	R->why.len = 0;
 	xq_buf_adds(&R->why, "same name and address also in county ");
 	xq_buf_adds(&R->why, xq_rec_get(other, R->c_code));
-	kept_where(R, R->place_of[pid], &ksrc, &kline, buf);
+	kept_where(R, (uint32_t)first, &ksrc, &kline, buf);
 	dup_row(R, w, ksrc, kline, xq_buf_str(&R->why), "flagged");
 	R->flags++;
 	say(R, w, ksrc, kline, 1);
@@ -568,39 +732,6 @@ drop_renovated(struct run *R, const struct row *w, const struct hentry *h)
 	R->renovated++;
 }
 
-/* The keys of the record in hand. */
-static void
-row_keys(struct run *R, struct row *w)
-{
-	const struct xq_rec *r = w->r;
-	const char *name = xq_rec_get(r, R->c_name);
-	size_t n = xq_rec_len(r, R->c_name), i;
-
-	xq_trim(&name, &n);
-	w->named = n > 0;
-	xq_name_key_buf(&R->nkey, name, n, R->suf);
-	R->akey.len = 0;
-	if (R->c_addr >= 0) {
-		const char *a = xq_rec_get(r, R->c_addr);
-		size_t an = xq_rec_len(r, R->c_addr);
-
-		xq_trim(&a, &an);
-		if (an > 0)
-			xq_name_key_buf(&R->akey, a, an, NULL);
-	}
-	R->buf.len = 0;
-	xq_buf_add(&R->buf, xq_rec_get(r, R->c_code), xq_rec_len(r, R->c_code));
-	xq_buf_adds(&R->buf, SEP);
-	xq_buf_add(&R->buf, R->nkey.p, R->nkey.len);
-	xq_buf_adds(&R->buf, SEP);
-	xq_buf_add(&R->buf, R->akey.p, R->akey.len);
-	w->key = xq_hash(R->buf.p, R->buf.len);
-	w->sum = 0x9E3779B97F4A7C15ULL;
-	for (i = 0; i < r->nf; i++)
-		if ((int)i != R->c_source && (int)i != R->c_line)
-			w->sum = xq_hash_more(w->sum, r->f[i], r->len[i]);
-}
-
 /* One record: INDEX is the first of two passes (-k last), which only
  * finds the last record of each key. */
 static void
@@ -608,6 +739,8 @@ record(struct run *R, struct row *w, int index)
 {
 	const struct hentry *h;
 	uint32_t id;
+	size_t at;
+	long found;
 	int added;
 
 	row_keys(R, w);
@@ -621,20 +754,20 @@ record(struct run *R, struct row *w, int index)
 			keep(R, w, 0);
 		return;
 	}
+	found = find_key(R, w, &at);
 	if (R->keep == KEEP_FIRST || index) {
-		id = xq_keymap_add(R->keys, w->key, &added);
+		added = found < 0;
+		id = added ? add_key(R, w, at) : (uint32_t)found;
 		if (added || index)
 			remember(R, id, w);
 		if (index)
 			return;
 	} else {
-		long found = xq_keymap_find(R->keys, w->key);
-
 		if (found < 0)
 			xq_die(XQ_IO, "%s: the input changed while it was read",
 			    R->in.name);
 		id = (uint32_t)found;
-		added = R->kept[id].at >> 16 == (uint64_t)w->off;
+		added = R->keys.kept[id].at >> 16 == (uint64_t)w->off;
 	}
 	if (added)
 		keep(R, w, id);
@@ -809,6 +942,8 @@ header(struct run *R, const struct xq_rec *h)
 	R->c_code = xq_rec_find(h, "county_code");
 	R->c_name = xq_rec_find(h, "community");
 	R->c_addr = xq_rec_find(h, "address");
+	R->lead = (R->c_source == 0 && R->c_line == 1) ||
+	    (R->c_source == 1 && R->c_line == 0);
 	if (R->c_code < 0 || R->c_name < 0)
 		xq_die(XQ_INPUT, "%s: no column \"%s\" in the header (the input must "
 		    "be the stream xq-validate writes)", R->in.name, R->c_code < 0 ?
@@ -821,6 +956,7 @@ pass(struct run *R, int index)
 	struct input *in = &R->in;
 	struct xq_rec *r;
 	struct row w;
+	int64_t off;
 
 	pass_open(in);
 	r = xq_reader_next(in->rd);
@@ -828,14 +964,15 @@ pass(struct run *R, int index)
 		header(R, r);
 	if (!index)
 		xq_out_rec(R->out, r);
+	off = xq_reader_offset(in->rd);
 	while ((r = xq_reader_next(in->rd)) != NULL) {
 		if (r->problem)
 			xq_die(XQ_INPUT, "%s:%ld: %s (the input must be the stream "
 			    "xq-validate writes)", in->name, r->problem_line, r->problem);
 		memset(&w, 0, sizeof w);
 		w.r = r;
-		w.off = line_start(in, r->line);
-		w.len = (size_t)(line_start(in, xq_reader_lines(in->rd) + 1) - w.off);
+		w.off = in->base + (off_t)off;
+		off = xq_reader_offset(in->rd);
 		if (!index)
 			R->records++;
 		record(R, &w, index);
@@ -869,10 +1006,8 @@ run_free(struct run *R)
 		free(R->source[i]);
 	free(R->col);
 	free(R->source);
-	free(R->kept);
-	free(R->place_of);
-	xq_keymap_free(R->keys);
-	xq_keymap_free(R->places);
+	free(R->keys.kept);
+	free(R->keys.slot);
 	xq_keymap_free(R->sources);
 	xq_suffixes_free(R->suf);
 	history_free(R->hist);
@@ -880,13 +1015,14 @@ run_free(struct run *R)
 		xq_reader_close(R->in.again);
 		fclose(R->in.again_fp);
 	}
-	free(R->in.again_buf);
 	close(R->in.fd);
 	xq_buf_free(&R->nkey);
 	xq_buf_free(&R->akey);
 	xq_buf_free(&R->buf);
 	xq_buf_free(&R->why);
 	xq_buf_free(&R->msg);
+	xq_buf_free(&R->again_nkey);
+	xq_buf_free(&R->again_akey);
 }
 
 int
@@ -937,12 +1073,14 @@ main(int argc, char **argv)
 	if (history)
 		R.hist = history_load(&R, history, prof);
 	xq_profile_free(prof);
-	R.keys = xq_keymap_new();
-	R.places = xq_keymap_new();
+	R.keys.mask = 1023;
+	R.keys.slot = xq_calloc(R.keys.mask + 1, sizeof *R.keys.slot);
 	R.sources = xq_keymap_new();
 	R.last_src = NOSRC;
 	xq_buf_str(&R.nkey);
 	xq_buf_str(&R.akey);
+	xq_buf_str(&R.again_nkey);
+	xq_buf_str(&R.again_akey);
 	input_open(&R.in, argc ? argv[0] : "-");
 	R.out = xq_out_open(out, 0);
 	if (dup) {
