@@ -11,8 +11,9 @@
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-# Counties are validated in parallel unless told otherwise (make -j1).
-ifeq ($(filter -j% j%,$(MAKEFLAGS)),)
+# Counties are validated in parallel unless told otherwise (make -j1). A
+# make run by this one shares its jobs instead.
+ifeq ($(filter -j% j%,$(MAKEFLAGS))$(filter-out 0,$(MAKELEVEL)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 endif
 .DELETE_ON_ERROR:
@@ -46,6 +47,14 @@ BIN := build/san/bin
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SAN),afl)
+# The filters as AFL++ runs them (make fuzz): edge coverage, no sanitizer,
+# for speed; every input the fuzzer keeps is run again under SAN=1.
+BUILD := build/afl
+BIN := build/afl/bin
+CC := afl-clang-fast
+CFLAGS := -O2 -g
+BUILD_PACKAGES += afl++
 else
 BUILD := build/release
 BIN := bin
@@ -103,9 +112,11 @@ bench: all
 	$(Q)tests/bench/run.sh $(ROWS)
 .PHONY: bench
 
-# libFuzzer (clang): the reader, fast paths against libcsv, and the exact
-# decimals, for FUZZ_SECONDS; findings are written to build/fuzz/.
-FUZZ_PACKAGES := clang libclang-rt-14-dev
+# make fuzz: each filter under AFL++ (tests/fuzz/targets, tests/fuzz/run.sh)
+# then the reader under libFuzzer (its fast paths against libcsv, and the
+# exact decimals), FUZZ_SECONDS each; findings stay in build/fuzz/.
+# CI runs it for a few seconds a target.
+FUZZ_PACKAGES := clang libclang-rt-14-dev afl++
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -std=c11 -D_POSIX_C_SOURCE=200809L -Ifilters/lib
@@ -118,11 +129,54 @@ build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(LIBOBJ:%=filters/lib/%.c) \
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIBOBJ:%=filters/lib/%.c) $(LDLIBS)
 
 fuzz: build/fuzz/fuzz_reader
+	$(Q)$(MAKE) --no-print-directory SAN=afl all
+	$(Q)$(MAKE) --no-print-directory SAN=1 all
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
 	$(Q)mkdir -p build/fuzz/corpus-reader
 	$(Q)cd build/fuzz && ./fuzz_reader -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 -print_final_stats=1 corpus-reader \
-		../../tests/fuzz/corpus/reader
+		../../tests/fuzz/corpus/reader 2>&1 | \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==|SUMMARY)' || true
+	$(Q)! ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null
 .PHONY: fuzz
+
+# make lint: cppcheck and clang-tidy (.clang-tidy) over every C file; any
+# finding fails. cppcheck's variableScope is left out: the declarations at
+# the top of a block are this code's style.
+LINT_PACKAGES := cppcheck clang-tidy
+LINT_SRC := $(wildcard filters/*.c filters/lib/*.c tests/*.c tests/bench/*.c \
+	tests/fuzz/*.c)
+lint: | $(BUILD)/deps.ok
+	$(Q)pipelines/need-packages "make lint" $(LINT_PACKAGES)
+	$(Q)cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+		--enable=warning,style,performance,portability \
+		--suppress=variableScope --suppress=missingIncludeSystem \
+		-D_POSIX_C_SOURCE=200809L -Ifilters/lib $(LINT_SRC)
+	$(Q)printf '%s\n' $(LINT_SRC) | xargs -P "$$(nproc)" -n 1 sh -c \
+		'clang-tidy --quiet "$$0" -- -std=c11 -D_POSIX_C_SOURCE=200809L \
+		-Ifilters/lib 2>/dev/null'
+	@echo "lint: cppcheck and clang-tidy found nothing in $(words $(LINT_SRC)) files"
+.PHONY: lint
+
+# make valgrind: the sample provinces' plans (jilin-2020, which makes
+# jilin-2019's evaluation for its scores, and xianning-2024) with every
+# filter under memcheck; an error or a leak of any kind fails the step that
+# ran it. Outputs go to build/valgrind/out.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect,possible \
+	--errors-for-leak-kinds=definite,indirect,possible
+valgrind: all
+	$(Q)pipelines/need-packages "make valgrind" valgrind
+	$(Q)rm -rf build/valgrind && mkdir -p build/valgrind/bin
+	$(Q)for t in $(TOOLS); do \
+		printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$(VALGRIND)" \
+			"$(abspath $(BIN))/xq-$$t" > build/valgrind/bin/xq-$$t; \
+		chmod +x build/valgrind/bin/xq-$$t; done
+	$(Q)for p in jilin-2020 xianning-2024; do \
+		$(MAKE) --no-print-directory plan PROFILE=$$p OUTDIR=build/valgrind/out \
+			XQ="$(abspath build/valgrind/bin)" || exit 1; done
+	@echo "valgrind: memcheck found no error and no leak in the sample plans"
+.PHONY: valgrind
 
 # ---- install -------------------------------------------------------------
 
