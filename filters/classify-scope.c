@@ -828,7 +828,7 @@ write_row(struct run *R, struct xq_out *o, const char *raw, size_t rawlen)
 		o->len += rawlen;
 		o->nfield = (int)r->nf;
 	} else {
-		for (i = 0; i < r->nf || i < R->nhead; i++)
+		for (i = 0; i < R->nhead; i++)   /* a surplus is in the reasons */
 			xq_out_field(o, xq_rec_get(r, (int)i), xq_rec_len(r, (int)i));
 	}
 	xq_out_plain(o, scope_name[R->scope], R->scope == EXTENDED ? 8 : R->scope
@@ -851,6 +851,9 @@ process(struct run *R, const struct xq_rec *r, const char *raw, size_t rawlen)
 	if (r->problem && ++R->problems <= MESSAGES && !R->quiet)
 		xq_warn("%s:%ld: %s (byte %ld of line %ld)", R->name, r->line,
 		    r->problem, r->problem_col, r->problem_line);
+	else if (r->nf > R->nhead && ++R->problems <= MESSAGES && !R->quiet)
+		xq_warn("%s:%ld: %zu fields, the header has %zu", R->name, r->line,
+		    r->nf, R->nhead);
 	if (R->scope == EXTENDED && !R->failed)
 		extended_share(R, year);
 	classify(R);
