@@ -13,6 +13,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <csv.h>
 #include <utf8proc.h>
@@ -733,11 +734,14 @@ xq_reader_open(const char *path, enum xq_enc enc, int flags)
 {
 	FILE *fp;
 	struct xq_reader *r;
+	struct stat st;
 
 	if (strcmp(path, "-") == 0)
 		return xq_reader_fopen(stdin, "-", enc, flags);
 	if ((fp = fopen(path, "rb")) == NULL)
 		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(EISDIR));   /* not a read error */
 	r = xq_reader_fopen(fp, xq_basename(path), enc, flags);
 	r->own_fp = 1;
 	return r;
