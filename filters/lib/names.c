@@ -88,7 +88,7 @@ put(struct xq_buf *b, const void *s, size_t n)
 /* ---- step 1: fold ---- */
 
 /* 0..9 for a digit, 10, 100 or 1000 for a unit, -1 for anything else. */
-static int
+static inline int
 numeral(uint32_t cp)
 {
 	if (cp < 0x3007 || cp > 0x96F6)
@@ -147,44 +147,57 @@ drop_char(struct folding *f)
 	f->gap = f->digit;
 }
 
-/* ASCII and CJK ideographs only: lower-case letters, keep letters, digits
- * and ideographs. Returns 0 at the first other character. */
+/* ASCII and CJK ideographs only, most names: NFKC and case folding only
+ * lower ASCII letters. Keeps letters, digits and ideographs as fold() does,
+ * with its state in locals: a store to the key could alias a member of F.
+ * Returns 0 at the first other character. */
 static int
 fold_fast(struct folding *f, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct xq_buf *b = f->b;
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *o;
+	int digit = 0, gap = 0, numerals = 0, v;
 	uint32_t cp;
-	int v;
 
-	b->len = 0;
-	reserve(b, 2 * n);      /* what is kept, and a '-' before each digit */
-	while (i < n) {
-		if (p[i] < 0x80) {
-			char c = (char)p[i++];
-
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c + 32);
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-				keep_char(f, &c, 1, c <= '9');
-			else
-				drop_char(f);
+	f->b->len = 0;
+	reserve(f->b, 2 * n);   /* what is kept, and a '-' before each digit */
+	o = f->b->p;
+	while (p < end) {
+		if (*p < 0x80) {
+			if ((unsigned)((*p | 0x20) - 'a') < 26) {
+				*o++ = (char)(*p | 0x20);
+				digit = gap = 0;
+			} else if ((unsigned)(*p - '0') < 10) {
+				numerals |= *p == '0' && (!digit || gap);
+				if (gap)
+					*o++ = '-';
+				*o++ = (char)*p;
+				digit = 1;
+				gap = 0;
+			} else
+				gap = digit;
+			p++;
 			continue;
 		}
-		/* a three-byte sequence, decoded here: most of the text */
-		if (i + 3 > n || (p[i] & 0xF0) != 0xE0 || (p[i + 1] & 0xC0) != 0x80 ||
-		    (p[i + 2] & 0xC0) != 0x80)
+		if (end - p < 3 || (p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 ||
+		    (p[2] & 0xC0) != 0x80)
 			return 0;
-		cp = (uint32_t)(p[i] & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 |
-		    (p[i + 2] & 0x3F);
+		cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
 		if (!ideograph(cp))
 			return 0;
 		if ((v = numeral(cp)) >= 0)
-			f->numerals = 1;
-		keep_char(f, p + i, 3, (unsigned)v < 10);
-		i += 3;
+			numerals = 1;
+		if (gap && v >= 0 && v < 10)
+			*o++ = '-';
+		memcpy(o, p, 3);
+		o += 3;
+		p += 3;
+		digit = v >= 0 && v < 10;
+		gap = 0;
 	}
+	f->b->len = (size_t)(o - f->b->p);
+	f->numerals = numerals;
 	return 1;
 }
 
@@ -389,12 +402,10 @@ size_t
 xq_name_key_buf(struct xq_buf *b, const char *s, size_t n,
     const struct xq_suffixes *suf)
 {
-	if (fold(&folded, s, n))
-		numerals(b, folded.p, folded.len);
-	else {
+	if (fold(b, s, n)) {
+		numerals(&folded, b->p, b->len);
 		b->len = 0;
-		reserve(b, folded.len);
-		put(b, folded.p, folded.len);
+		put(b, folded.p, folded.len);   /* no longer than it was */
 	}
 	if (suf != NULL)
 		strip_suffixes(b, suf);
