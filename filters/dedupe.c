@@ -469,9 +469,11 @@ kept_at_place(struct run *R, const struct row *w, uint32_t self)
 		    i = (i + 1) & K->mask) {
 			const struct kept *k = &K->kept[(uint32_t)s - 1];
 
+			if (s >> 32 != w->place >> 32 || k->place != w->place ||
+			    (uint32_t)s - 1 == self)
+				continue;
 			off = k->at >> 16;
-			if (s >> 32 == w->place >> 32 && k->place == w->place &&
-			    (uint32_t)s - 1 != self && off >= after && off < first) {
+			if (off >= after && off < first) {
 				best = (long)(uint32_t)(s - 1);
 				first = off;
 			}
