@@ -17,6 +17,7 @@
 #define MAXEXTRA 256   /* columns kept that the table does not know */
 #define HEADER_SEARCH 30
 #define MESSAGES_PER_FILE 50
+#define NAMES_SHOWN 10     /* dropped columns named in a note */
 
 enum { F_BUILDINGS, F_HOUSEHOLDS, F_AREA, F_INVESTMENT, NTOTAL };
 
@@ -25,6 +26,7 @@ struct value {
 	size_t n;
 	int64_t num;       /* for numeric types, in the type's units */
 	int ok, present;
+	int big;           /* a number past 64 bits (E104, "is too large") */
 	char buf[48];
 };
 
@@ -62,6 +64,8 @@ struct file {
 	int64_t top[NTOTAL];       /* a 合计 row above every record, checked at */
 	int has_top[NTOTAL];       /* the end against the whole file */
 	long top_line;
+	const char *head_problem;  /* a NUL or a bad byte in the header row */
+	long head_line, head_col;
 	long messages;
 	struct value v[MAXCOL];
 	int bad;                   /* problems in the current record */
@@ -258,6 +262,7 @@ parse_number(const char *s, size_t n, int shift, struct value *v, int whole)
 			return "E103";
 		return NULL;
 	case XQ_NUM_RANGE:
+		v->big = s[0] != '-';
 		return "E104";
 	default:
 		return whole ? "E103" : "E102";
@@ -268,6 +273,7 @@ static const char *
 parse_percent(const char *s, size_t n, struct value *v)
 {
 	int pct = n > 0 && s[n - 1] == '%', fraction;
+	const char *err;
 	size_t len;
 
 	if (pct)
@@ -276,8 +282,8 @@ parse_percent(const char *s, size_t n, struct value *v)
 	 * as 1); "85", "85.5" and "85%" are percentages. A fraction times 10^4
 	 * is already hundredths of a percent. */
 	fraction = !pct && parse_number(s, n, 4, v, 0) == NULL && v->num <= 10000;
-	if (!fraction && parse_number(s, n, 2, v, 0) != NULL)
-		return "E109";
+	if (!fraction && (err = parse_number(s, n, 2, v, 0)) != NULL)
+		return strcmp(err, "E104") == 0 ? err : "E109";
 	len = (size_t)xq_dec_format(v->buf, v->num, 2);
 	while (v->buf[len - 1] == '0')
 		len--;
@@ -381,6 +387,7 @@ check_field(struct run *R, struct file *F, int k, const char *s, size_t n,
 
 	v->s = v->buf;
 	v->n = 0;
+	v->big = 0;
 	switch (c->type) {
 	case XQ_T_TEXT:
 		v->s = s;
@@ -418,11 +425,9 @@ check_field(struct run *R, struct file *F, int k, const char *s, size_t n,
 		break;
 	case XQ_T_MONEY:
 		err = parse_number(s, n, F->shift[k] ? F->shift[k] : F->money_shift, v, 0);
-		if (err == NULL) {
-			int64_t cents = (v->num + (v->num < 0 ? -5000 : 5000)) / 10000;
-
-			v->n = (size_t)xq_dec_format(v->buf, cents, 2);
-		}
+		if (err == NULL)   /* rounded half away from zero, not past INT64_MAX */
+			v->n = (size_t)xq_dec_format(v->buf, v->num / 10000 +
+			    (v->num % 10000 >= 5000) - (v->num % 10000 <= -5000), 2);
 		break;
 	case XQ_T_PERCENT:
 		err = parse_percent(s, n, v);
@@ -487,6 +492,7 @@ check_fields(struct run *R, struct file *F)
 		if (err != NULL) {
 			s = xq_rec_get(r, F->src[k]);
 			reject(R, F, R->sc->col[k].name, s, xq_rec_len(r, F->src[k]), err,
+			    v->big && !R->sc->col[k].has_max ? "is too large" :
 			    message_for(err, &R->sc->col[k]));
 		} else {
 			if (v->s == s && norm != NULL) {   /* keep the text past free() */
@@ -588,11 +594,12 @@ load_limits(struct run *R)
 	l->cutoff = setting(R, "build_year_cutoff", 0, 2000);
 }
 
-/* Is X outside [lo * per, hi * per]? */
+/* Is X outside [lo * per, hi * per]? (In 128 bits: a huge area times a
+ * band of 元 per ㎡ does not fit in 64.) */
 static int
 outside(int64_t x, const int64_t band[2], int64_t per)
 {
-	return x < band[0] * per || x > band[1] * per;
+	return x < (__int128)band[0] * per || x > (__int128)band[1] * per;
 }
 
 /* Warnings on figures that are valid but unlikely (SPEC §3.1). */
@@ -697,6 +704,15 @@ write_record(struct run *R, struct file *F)
 	xq_out_end(R->out);
 }
 
+/* Adds V to a totals sum; one past 64 bits stays at INT64_MAX, which no
+ * totals row is checked against (figures that large are warned of). */
+static void
+add_to(int64_t *sum, int64_t v)
+{
+	if (__builtin_add_overflow(*sum, v, sum))
+		*sum = INT64_MAX;
+}
+
 static void
 add_to_totals(struct run *R, struct file *F)
 {
@@ -704,8 +720,8 @@ add_to_totals(struct run *R, struct file *F)
 
 	for (i = 0; i < NTOTAL; i++)
 		if (val(F, R->total_col[i])->ok) {
-			F->sum[i] += val(F, R->total_col[i])->num;
-			F->sub[i] += val(F, R->total_col[i])->num;
+			add_to(&F->sum[i], val(F, R->total_col[i])->num);
+			add_to(&F->sub[i], val(F, R->total_col[i])->num);
 		}
 }
 
@@ -795,7 +811,7 @@ total_mismatch(struct run *R, struct file *F, long line, int i, int64_t said,
 	char want[40], got[40];
 	int k = R->total_col[i];
 
-	if (said == sum)
+	if (said == sum || sum == INT64_MAX)
 		return;
 	if (i == F_INVESTMENT) {
 		xq_dec_format(want, said / 10000, 2);
@@ -953,13 +969,41 @@ extra_index(struct run *R, const char *name)
 	return -1;
 }
 
+/* A list of dropped column names for a note: the first few, then a count. */
+struct names {
+	struct xq_buf b;
+	size_t n;
+};
+
+static void
+names_add(struct names *l, const char *name)
+{
+	if (l->n++ >= NAMES_SHOWN)
+		return;
+	if (l->b.len)
+		xq_buf_adds(&l->b, ", ");
+	xq_buf_adds(&l->b, *name ? name : "(no name)");
+}
+
+static const char *
+names_str(struct names *l)
+{
+	char more[48];
+
+	if (l->n > NAMES_SHOWN) {
+		snprintf(more, sizeof more, " and %zu more", l->n - NAMES_SHOWN);
+		xq_buf_adds(&l->b, more);
+	}
+	return xq_buf_str(&l->b);
+}
+
 /* Columns the table does not know are kept, after its own (SPEC §2.2).
  * Until the header is written a new name adds a column; after it (a second
  * file on standard input) it can only fill a column already there. */
 static void
 map_unknown(struct run *R, struct file *F, const struct xq_rec *h)
 {
-	struct xq_buf dropped = { 0 };
+	struct names dropped = { 0 }, over = { 0 };
 	size_t i;
 	int j;
 
@@ -969,7 +1013,11 @@ map_unknown(struct run *R, struct file *F, const struct xq_rec *h)
 		if (!unknown_column(R, F, h, i))
 			continue;
 		j = h->len[i] ? extra_index(R, h->f[i]) : -1;
-		if (j < 0 && h->len[i] && !R->header_done && R->nextra < MAXEXTRA) {
+		if (j < 0 && h->len[i] && !R->header_done) {
+			if (R->nextra == MAXEXTRA) {
+				names_add(&over, h->f[i]);
+				continue;
+			}
 			j = R->nextra++;
 			R->extra[j] = xq_strdup(h->f[i]);
 		}
@@ -977,33 +1025,40 @@ map_unknown(struct run *R, struct file *F, const struct xq_rec *h)
 			F->extra_src[j] = (int)i;
 			continue;
 		}
-		if (dropped.len)
-			xq_buf_adds(&dropped, ", ");
-		xq_buf_adds(&dropped, h->len[i] ? h->f[i] : "(no name)");
+		names_add(&dropped, h->len[i] ? h->f[i] : "");
 	}
-	if (dropped.len && !R->quiet)
+	if (dropped.n && !R->quiet)
 		xq_warn("%s: dropping columns with no name, a repeated name or not in the "
-		    "first header: %s", F->name, xq_buf_str(&dropped));
-	xq_buf_free(&dropped);
+		    "first header: %s", F->name, names_str(&dropped));
+	if (over.n && !R->quiet)
+		xq_warn("%s: keeping the first %d columns the table does not know; "
+		    "dropping %zu more: %s", F->name, MAXEXTRA, over.n, names_str(&over));
+	xq_buf_free(&dropped.b);
+	xq_buf_free(&over.b);
 }
 
 static int
 find_header(struct run *R, struct file *F)
 {
-	struct xq_rec *r;
+	struct xq_rec *r = NULL;
 	size_t k;
-	int rows = 0, hits, best = 0;
+	int rows = 0, hits, best = 0, blank = 0;
 	long best_line = 0;
+	const char *enc;
 
 	while (rows++ < HEADER_SEARCH && (r = xq_reader_next(F->rd)) != NULL) {
 		if (xq_rec_blank(r)) {
 			R->blanks++;
+			blank++;
 			continue;
 		}
 		hits = map_header(R, F, r, 0);
 		if (hits >= 3) {
 			map_header(R, F, r, 1);
 			F->header_fields = r->nf;
+			F->head_problem = r->problem;
+			F->head_line = r->problem_line;
+			F->head_col = r->problem_col;
 			for (k = 0; k < R->sc->ncol; k++)
 				if (R->sc->col[k].required && F->src[k] < 0)
 					missing_column(R, F, r, k);
@@ -1020,11 +1075,16 @@ find_header(struct run *R, struct file *F)
 	}
 	if (rows == 1)
 		xq_die(XQ_INPUT, "%s: empty file", F->name);
+	if (r == NULL && blank == rows - 1)
+		xq_die(XQ_INPUT, "%s: no header row: the file has only blank lines",
+		    F->name);
 	if (best > 0)
 		xq_die(XQ_INPUT, "%s:%ld: no header row found: the best candidate names "
 		    "only %d known column(s)", F->name, best_line, best);
-	xq_die(XQ_INPUT, "%s: no header row in the first %d rows (expected names "
-	    "like 行政区划代码, 小区名称, 户数)", F->name, HEADER_SEARCH);
+	enc = xq_reader_encoding(F->rd);   /* a guess gone wrong shows here */
+	xq_die(XQ_INPUT, "%s: no header row in the first %d rows%s%s (expected "
+	    "names like 行政区划代码, 小区名称, 户数)", F->name, HEADER_SEARCH,
+	    strcmp(enc, "UTF-8") ? " read as " : "", strcmp(enc, "UTF-8") ? enc : "");
 }
 
 /* ---- files ---- */
@@ -1039,6 +1099,9 @@ scan_headers(struct run *R, int argc, char **argv)
 	struct file *F;
 	int i;
 
+	int quiet = R->quiet;
+
+	R->quiet = 1;   /* the notes on a header come when its file is read */
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			continue;
@@ -1050,6 +1113,7 @@ scan_headers(struct run *R, int argc, char **argv)
 		xq_reader_close(F->rd);
 		free(F);
 	}
+	R->quiet = quiet;
 }
 
 static void
@@ -1064,6 +1128,9 @@ validate_file(struct run *R, const char *path)
 	F->money_shift = 6;
 	R->files++;
 	find_header(R, F);
+	if (F->head_problem)
+		warn_row(R, F, F->head_line, "(header)", "W309", "%s at byte %ld",
+		    F->head_problem, F->head_col);
 	if (!R->header_done)
 		write_header(R);
 	if (strcmp(xq_reader_encoding(F->rd), "UTF-8") != 0 && !R->quiet)

@@ -103,8 +103,13 @@ xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 			any_digit = 1;
 			if (nd == 0 && *p == '0' && !seen_point)
 				continue;   /* leading zero */
-			if (nd == sizeof digits)
-				return XQ_NUM_RANGE;
+			if (nd == sizeof digits) {
+				if (!seen_point)
+					return XQ_NUM_RANGE;
+				/* far past the point: cannot change the result */
+				*inexact |= *p != '0';
+				continue;
+			}
 			digits[nd++] = *p;
 			frac += seen_point;
 		} else if (*p == '.' && !seen_point && p + 1 < end) {
