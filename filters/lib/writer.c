@@ -193,9 +193,10 @@ formula_like(const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (strchr("=+-@\t\r\n", s[0]) != NULL)   /* numbers stay numbers */
-		return !((s[0] == '-' || s[0] == '+') &&
-		    xq_dec_parse(s, n, 0, &v, &inexact) != XQ_NUM_SYNTAX);
+	if (strchr("=+-@\t\r\n", s[0]) != NULL)   /* numbers stay numbers, */
+		return !((s[0] == '-' || s[0] == '+') &&    /* and so does -5% */
+		    xq_dec_parse(s, n - (n > 1 && s[n - 1] == '%'), 0, &v,
+		    &inexact) != XQ_NUM_SYNTAX);
 	for (i = 0; i < 4 && n >= 3; i++)
 		if (memcmp(s, wide[i], 3) == 0)
 			return 1;
