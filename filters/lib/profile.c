@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xq.h"
@@ -51,10 +52,20 @@ table_read(struct xq_reader *rd, const char *name)
 struct xq_table *
 xq_table_load(const char *path)
 {
-	struct xq_reader *rd = xq_reader_open(path, XQ_ENC_AUTO, 0);
-	struct xq_table *t = table_read(rd, path);
+	FILE *fp = fopen(path, "rb");
+	struct xq_reader *rd;
+	struct xq_table *t;
+	struct stat st;
 
+	if (fp == NULL)
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(EISDIR));
+	/* the reader's own messages name the path: which counties.csv */
+	rd = xq_reader_fopen(fp, path, XQ_ENC_AUTO, 0);
+	t = table_read(rd, path);
 	xq_reader_close(rd);
+	fclose(fp);
 	return t;
 }
 

@@ -158,6 +158,8 @@ xq_open_input(const char *path, int twice, long *start)
 
 	if (fd < 0)
 		xq_die(XQ_INPUT, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		xq_die(XQ_INPUT, "%s: %s", path, strerror(EISDIR));
 	at = lseek(fd, 0, SEEK_CUR);
 	*start = at < 0 ? 0 : (long)at;
 	if (!twice || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && at >= 0))
