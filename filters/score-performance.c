@@ -185,6 +185,7 @@ struct run {
 	struct xq_out *out, *exc, *total;
 	struct xq_buf key, nkey, msg, show;
 	const char *name;      /* the input being read */
+	size_t nhead;          /* fields of its header */
 	int c_source, c_line, c_code, c_name;
 	long plan_rows, plan_bad, progress, joined, excluded, flagged, messages;
 };
@@ -581,6 +582,18 @@ why(struct run *R, const char *fmt, ...)
 
 /* ---- the plan ----------------------------------------------------------- */
 
+/* A stream line has the header's fields; one that has not is not scored
+ * (its fields would be read under the wrong columns). */
+static int
+ragged(struct run *R, const struct xq_rec *r)
+{
+	if (r->nf == R->nhead)
+		return 0;
+	why(R, "%zu fields, but the header has %zu: the row is not scored", r->nf,
+	    R->nhead);
+	return 1;
+}
+
 static int
 need(const struct run *R, const struct xq_rec *h, const char *col)
 {
@@ -646,6 +659,11 @@ plan_row(struct run *R, const struct xq_rec *r, int c_hh, int c_year)
 
 	R->plan_rows++;
 	xq_trim(&hh, &n);
+	if (ragged(R, r)) {
+		R->plan_bad++;
+		report(R, r, "excluded");
+		return;
+	}
 	if (c == NULL) {
 		why(R, "county_code is not in the profile's registry: the plan row is "
 		    "not scored");
@@ -700,6 +718,7 @@ read_plan(struct run *R, const char *path)
 	R->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
 	if ((r = xq_reader_next(rd)) == NULL)
 		xq_die(XQ_INPUT, "%s: empty plan, a header line was expected", R->name);
+	R->nhead = r->nf;
 	R->c_code = need(R, r, "county_code");
 	R->c_name = need(R, r, "community");
 	c_hh = need(R, r, "households");
@@ -895,6 +914,10 @@ progress_row(struct run *R, const struct xq_rec *r, const int *col)
 	char buf[24];
 
 	R->progress++;
+	if (ragged(R, r)) {
+		report(R, r, "excluded");
+		return;
+	}
 	if ((id = xq_keymap_find(R->keys, row_key(R, r))) < 0) {
 		if (row_county(R, r) == NULL)
 			why(R, "county_code is not in the profile's registry");
@@ -942,6 +965,7 @@ read_progress(struct run *R, const char *path)
 	R->name = strcmp(path, "-") == 0 ? "-" : xq_basename(path);
 	if ((r = xq_reader_next(rd)) == NULL)
 		xq_die(XQ_INPUT, "%s: empty input, a header line was expected", R->name);
+	R->nhead = r->nf;
 	R->c_code = need(R, r, "county_code");
 	R->c_name = need(R, r, "community");
 	R->c_source = xq_rec_find(r, "source");

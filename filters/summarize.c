@@ -831,6 +831,9 @@ rows_sheet(struct run *R, struct xq_reader *rd, const struct xq_rec *h,
 			    r->problem_line, r->problem, r->problem_col);
 		if (xq_rec_blank(r))
 			continue;
+		if (r->nf != S->ncol)
+			xq_die(XQ_INPUT, "%s:%ld: %zu fields, but the header has %zu",
+			    R->name, r->line, r->nf, S->ncol);
 		row = sheet_row(S);
 		for (i = 0; i < S->ncol; i++) {
 			row[i] = xq_strndup(xq_rec_get(r, (int)i), xq_rec_len(r, (int)i));
@@ -1123,7 +1126,7 @@ summarize(struct run *R, struct xq_reader *rd, struct sheet *S)
 {
 	struct xq_rec *h, *r;
 	struct group *g;
-	size_t i;
+	size_t i, nf;
 
 	if ((h = xq_reader_next(rd)) == NULL)
 		xq_die(XQ_INPUT, "%s: empty input, a header line was expected", R->name);
@@ -1131,6 +1134,7 @@ summarize(struct run *R, struct xq_reader *rd, struct sheet *S)
 		rows_sheet(R, rd, h, S);
 		return;
 	}
+	nf = h->nf;
 	find_columns(R, h);
 	R->nval = R->gcol ? R->ngcol : NV_COUNTY;
 	if (R->all_counties)
@@ -1142,6 +1146,9 @@ summarize(struct run *R, struct xq_reader *rd, struct sheet *S)
 			    r->problem_line, r->problem, r->problem_col);
 		if (xq_rec_blank(r))
 			continue;
+		if (r->nf != nf)   /* a stream line has the header's fields */
+			xq_die(XQ_INPUT, "%s:%ld: %zu fields, but the header has %zu",
+			    R->name, r->line, r->nf, nf);
 		g = R->gcol ? columns_group(R, r) : county_group(R, r);
 		for (i = 0; i < R->nop; i++)
 			op_collect(R, R->op[i], &g->st[R->op[i] - ops], r);
