@@ -43,10 +43,29 @@
 #   */10 * * * * cd /srv/xiaoqu && flock -w 540 /run/lock/xiaoqu.lock sh -c 'log=$(make -s plan PROFILE_DIR=/srv/xiaoqu/jilin-2021 SUBMISSIONS=/srv/inbox STRICT=1 2>&1) || { echo "$log"; exit 1; }' || echo "xiaoqu: make plan failed, or the last run held the lock 9 minutes (exit $?)"
 
 SUBMISSIONS ?= $(PROFILE_DIR)/submissions
+
+# $(call refuse_unsafe,DIR): stops make when a name of DIR's *.csv and
+# *.xlsx files (but Excel's lock files ~$X.xlsx) holds anything but letters,
+# digits, . _ - + , @ and non-ASCII text (Chinese, full-width brackets):
+# make splits a name at a space, and the shell would run $( ), ` and ; in
+# one. The names are given in double quotes. (One bash, no fork per file.)
+unsafe_names = $(strip $(shell shopt -s nullglob; LC_ALL=C; \
+	for f in $(1)/*.csv $(1)/*.xlsx; do n=$${f##*/}; \
+		case $$n in ('~$$'*) continue ;; esac; \
+		r=$${n//[A-Za-z0-9._+,@-]/}; r=$${r//[$$'\x80'-$$'\xff']/}; \
+		[ -z "$$r" ] || printf '"%s" ' "$$n"; done))
+refuse_unsafe = $(if $(call unsafe_names,$(1)),$(error $(1): file names with a \
+	space or a character the shell would act on cannot be read safely: \
+	$(call unsafe_names,$(1)); rename them with letters, digits, Chinese text \
+	and . _ - + , @ only))
 # Excel's lock files (~$X.xlsx, while X.xlsx is open) are no submissions.
 CSV_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.csv)))
 XLSX_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.xlsx)))
-IGNORED := $(sort $(filter-out $(CSV_IN) $(XLSX_IN),$(wildcard $(SUBMISSIONS)/*)))
+# The other files are named on stderr and left alone: by the shell (a name
+# with a space is one name), through the environment (a name is never code).
+IGNORED := $(shell shopt -s nullglob; LC_ALL=C; for f in $(SUBMISSIONS)/*; do \
+	n=$${f##*/}; case $$n in ('~$$'*) ;; (*.csv | *.xlsx) continue ;; esac; \
+	printf '%s ' "$$n"; done)
 SUBMITTED := $(strip $(CSV_IN) $(XLSX_IN))
 # A submission is named by its file's name less .csv or .xlsx.
 NAMES_CSV := $(basename $(notdir $(CSV_IN)))
@@ -92,6 +111,9 @@ PLAN_OUTPUTS := $(addprefix $(OUT)/,plan.csv plan-table.csv plan.txt \
 # removed, and submissions.list, which names them all, tells the merge that
 # one went. (One bash, one stat: some milliseconds.)
 ifneq ($(PIPELINE_RUN),)
+$(call refuse_unsafe,$(SUBMISSIONS))
+# and the progress reports of make evaluation (evaluation.mk)
+$(call refuse_unsafe,$(or $(PROGRESS),$(PROFILE_DIR)/progress))
 ifneq ($(DOUBLED),)
 $(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
 	the one that is not the submission)
@@ -179,9 +201,13 @@ $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
 
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
 
+plan: export XQ_IGNORED = $(strip $(IGNORED))
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
 	$(Q)$(if $(IGNORED),echo "plan: left alone in $(SUBMISSIONS) (only *.csv and" \
-		"*.xlsx are read):" '$(notdir $(IGNORED))' >&2)
+		"*.xlsx are read): $$XQ_IGNORED" >&2)
+	$(Q)[ "$$(wc -l < $(OUT)/plan.csv)" -gt 1 ] || { echo "plan: no record of" \
+		"$(SUBMISSIONS) reached the plan, so the budget cannot be allocated" \
+		"(see rejects.csv, duplicates.csv and exceptions.csv in $(OUT))" >&2; exit 1; }
 	$(Q)pipelines/audit plan $(OUT) $(XQ)
 ifeq ($(STRICT),1)
 	$(Q)n=$$($(call rejected_count,$(VALIDATED:.csv=.log))); \
