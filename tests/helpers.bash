@@ -157,3 +157,42 @@ assert_file_equal() {
 		diff -u "$2" "$1" | batslib_decorate "$1 differs from $2" | fail
 	fi
 }
+
+# csv_records [FILE]: the number of records in a CSV file, header included,
+# counted as a CSV reader counts them: a quoted cell may hold line breaks, so
+# a record may take several lines; empty lines between records are none.
+csv_records() {
+	LC_ALL=C awk '!open && /^\r?$/ { next }
+		{ open = (open + gsub(/"/, "&")) % 2 }
+		!open { n++ }
+		END { print n + 0 }' "${1:--}"
+}
+
+# provenance FILE: "source<TAB>line" of each record of a one-record-per-line
+# CSV file whose first columns are source and line (the stream, rejects,
+# duplicates, exceptions). Only those two fields are read, so a record with
+# a field of megabytes costs no more than any other.
+provenance() {
+	cut -b 1-4096 "$1" | awk -v file="$1" '
+	NR == 1 {
+		if ($0 !~ /^(\357\273\277)?source,line(,|\r?$)/) {
+			print "provenance: " file " does not start with source,line" > "/dev/stderr"
+			exit 2
+		}
+		next
+	}
+	{
+		n = 0; v = ""; q = 0
+		for (i = 1; n < 2 && i <= length($0); i++) {
+			c = substr($0, i, 1)
+			if (q) {
+				if (c != "\"") v = v c
+				else if (substr($0, i + 1, 1) == "\"") { v = v c; i++ }
+				else q = 0
+			} else if (c == "\"") q = 1
+			else if (c == ",") { f[++n] = v; v = "" }
+			else v = v c
+		}
+		print f[1] "\t" (n < 2 ? v : f[2])
+	}'
+}
