@@ -1097,11 +1097,10 @@ static void
 scan_headers(struct run *R, int argc, char **argv)
 {
 	struct file *F;
-	int i;
+	int i, quiet = R->quiet;
+	long blanks = R->blanks;
 
-	int quiet = R->quiet;
-
-	R->quiet = 1;   /* the notes on a header come when its file is read */
+	R->quiet = 1;   /* its notes and counts come when a file is read */
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			continue;
@@ -1114,6 +1113,7 @@ scan_headers(struct run *R, int argc, char **argv)
 		free(F);
 	}
 	R->quiet = quiet;
+	R->blanks = blanks;
 }
 
 static void

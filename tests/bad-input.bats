@@ -416,6 +416,16 @@ print(",".join(row + [""] * extra))' "$HEAD" "$(row)" > in.csv
 	assert_no_output out.csv rejects.csv
 }
 
+@test "validate: blank rows above the header are counted once, from a named file as from standard input" {
+	{ printf ',,,\n   \n\n'; echo "$HEAD"; row; } > in.csv
+	validate in.csv
+	assert_success
+	assert_stderr 'xq-validate: 1 file, 1 record: 1 valid, 0 rejected (0 problems); 0 totals rows and 3 blank rows dropped; 0 warnings'
+	xq xq-validate -p "$VP" -y 2020 < in.csv
+	assert_success
+	assert_stderr 'xq-validate: 1 file, 1 record: 1 valid, 0 rejected (0 problems); 0 totals rows and 3 blank rows dropped; 0 warnings'
+}
+
 @test "validate: a header and nothing else is a valid empty submission (exit 0), with or without BOM and CRLF" {
 	printf '%s\n' "$HEAD" > in.csv
 	validate in.csv
