@@ -6,8 +6,9 @@
  * never occurs inside a UTF-8 or GB18030 character. Each line, with its CR
  * dropped, is given to libcsv followed by a lone LF, the only terminator
  * we let libcsv see; a record is complete when libcsv says so. A line that
- * starts a record and holds no quote is split on commas directly: libcsv
- * would give the same fields (we turn its trimming off), only slower.
+ * starts a record and holds no quote is split on commas directly, and one
+ * whose quotes open and close on it is unquoted directly: libcsv would give
+ * the same fields (we turn its trimming off), only slower.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -89,22 +90,24 @@ rec_clear(struct xq_rec *rec)
 	rec->problem_col = rec->problem_line = 0;
 }
 
-static void
-rec_room(struct xq_rec *rec)
+/* Room for K more fields. */
+static inline void
+rec_room(struct xq_rec *rec, size_t k)
 {
-	if (rec->nf == rec->cap) {
+	if (rec->nf + k <= rec->cap)
+		return;
+	while (rec->cap < rec->nf + k)
 		rec->cap = rec->cap ? rec->cap * 2 : 32;
-		rec->off = xq_realloc(rec->off, rec->cap * sizeof *rec->off);
-		rec->len = xq_realloc(rec->len, rec->cap * sizeof *rec->len);
-		rec->f = xq_realloc(rec->f, rec->cap * sizeof *rec->f);
-	}
+	rec->off = xq_realloc(rec->off, rec->cap * sizeof *rec->off);
+	rec->len = xq_realloc(rec->len, rec->cap * sizeof *rec->len);
+	rec->f = xq_realloc(rec->f, rec->cap * sizeof *rec->f);
 }
 
 /* A field copied into the record's own buffer (libcsv's path). */
 static void
 rec_add(struct xq_rec *rec, const char *s, size_t n)
 {
-	rec_room(rec);
+	rec_room(rec, 1);
 	rec->off[rec->nf] = rec->data.len;
 	rec->len[rec->nf] = n;
 	xq_buf_add(&rec->data, s, n);
@@ -121,14 +124,15 @@ rec_finish(struct xq_reader *r, int copied)
 	    memchr(rec->raw, '\\', rec->raw_len) != NULL);
 	size_t i;
 
-	for (i = 0; i < rec->nf; i++) {
-		if (copied)
+	if (copied)
+		for (i = 0; i < rec->nf; i++)
 			rec->f[i] = rec->data.p + rec->off[i];
-		if (escapes && memchr(rec->f[i], '\\', rec->len[i])) {
-			rec->len[i] = xq_unescape(rec->f[i], rec->len[i]);
-			rec->f[i][rec->len[i]] = '\0';
-		}
-	}
+	if (escapes)
+		for (i = 0; i < rec->nf; i++)
+			if (memchr(rec->f[i], '\\', rec->len[i])) {
+				rec->len[i] = xq_unescape(rec->f[i], rec->len[i]);
+				rec->f[i][rec->len[i]] = '\0';
+			}
 }
 
 static void
@@ -476,7 +480,7 @@ field_at(struct xq_reader *r, char *s, size_t n)
 	struct xq_rec *rec = &r->rec;
 
 	check_field_size(r, n);
-	rec_room(rec);
+	rec_room(rec, 1);
 	rec->f[rec->nf] = s;
 	rec->len[rec->nf++] = n;
 	s[n] = '\0';
@@ -496,16 +500,78 @@ split_plain(struct xq_reader *r, char *s, size_t n)
 	field_at(r, s, (size_t)(end - s));
 }
 
+#ifdef __SSE2__
+/* Undoes what split_fast did to a line so far; returns 0. */
+static int
+unsplit(struct xq_rec *rec)
+{
+	size_t k;
+
+	for (k = 0; k < rec->nf; k++)
+		rec->f[k][rec->len[k]] = ',';
+	rec->nf = 0;
+	return 0;
+}
+
+/*
+ * Is the 16-byte chunk V (HIGH: its bytes >= 0x80) ASCII and 3-byte UTF-8
+ * sequences only, none overlong or a surrogate? L marks lead bytes
+ * 1110xxxx, C continuation bytes 10xxxxxx, and every lead must be followed
+ * by exactly two continuations, across chunks too: *PREV_LEAD holds the
+ * leads of the chunk before, and gets this one's.
+ */
+static inline int
+chunk_cjk_ok(__m128i v, uint32_t high, uint32_t *prev_lead)
+{
+	const __m128i top2 = _mm_set1_epi8((char)0xC0);
+	const __m128i top4 = _mm_set1_epi8((char)0xF0);
+	const __m128i cont = _mm_set1_epi8((char)0x80);
+	const __m128i e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
+	uint32_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_and_si128(v, top2), cont));
+	uint32_t l = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_and_si128(v, top4), e0));
+	uint32_t x = *prev_lead | l << 16;
+	uint32_t want = ((x << 1) | (x << 2)) >> 16 & 0xFFFF;
+
+	*prev_lead = l;
+	return c == want && high == (l | c) &&
+	    !(l & (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, e0), _mm_cmpeq_epi8(v, ed))));
+}
+
+/* Ends a field at each comma of M (the chunk at S + I), the comma made a
+ * NUL; returns where the next field starts. */
+static inline size_t
+chunk_fields(struct xq_rec *rec, char *s, size_t i, uint32_t m, size_t start)
+{
+	size_t nf = rec->nf, k;
+	char **f;
+	size_t *len;
+
+	rec_room(rec, 16);
+	f = rec->f;   /* locals: the stores to S could alias rec's members */
+	len = rec->len;
+	for (; m; m &= m - 1) {
+		k = i + (size_t)__builtin_ctz(m);
+		f[nf] = s + start;
+		len[nf++] = k - start;
+		s[k] = '\0';
+		start = k + 1;
+	}
+	rec->nf = nf;
+	return start;
+}
+#endif
+
 /*
  * The fast path, measured to matter: a line that starts a record and holds
  * no quote, CR or NUL is split on commas 16 bytes at a time (SSE2, on every
  * x86-64), and its UTF-8 checked in the same pass when it holds ASCII and
- * 3-byte characters only (Chinese text): L marks lead bytes 1110xxxx, C
- * continuation bytes 10xxxxxx, and every lead must be followed by exactly
- * two continuations, across chunks too. Leads E0 and ED (overlong and
- * surrogate forms) and other sequences get the byte-wise check. Returns 0,
- * having changed nothing, when the line must take the ordinary path. The
- * commas become NULs; S[N] must be writable.
+ * 3-byte characters only (Chinese text); other sequences get the byte-wise
+ * check. Returns 0, having changed nothing, when the line must take the
+ * ordinary path. The commas become NULs as they are found (put back if the
+ * line turns out not to be plain); S[N] must be writable.
  */
 static int
 split_fast(struct xq_reader *r, char *s, size_t n)
@@ -513,72 +579,44 @@ split_fast(struct xq_reader *r, char *s, size_t n)
 #ifdef __SSE2__
 	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
 	const __m128i cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
-	const __m128i top2 = _mm_set1_epi8((char)0xC0);
-	const __m128i top4 = _mm_set1_epi8((char)0xF0);
-	const __m128i cont = _mm_set1_epi8((char)0x80);
-	const __m128i e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
 	struct xq_rec *rec = &r->rec;
 	size_t i, start = 0, k;
-	uint32_t prev_lead = 0, valid = 0xFFFF;
+	uint32_t prev_lead = 0, valid = 0xFFFF, m, high;
 	int check = 0;
 	char tail[16];
+	__m128i v, bad;
 
 	rec->nf = 0;
 	for (i = 0; i < n; i += 16) {
-		const char *chunk = s + i;
-		__m128i v, bad;
-		uint32_t m, high;
-
 		if (n - i < 16) {
 			memset(tail, 0, sizeof tail);
 			memcpy(tail, s + i, n - i);
-			chunk = tail;
+			v = _mm_loadu_si128((const __m128i *)(const void *)tail);
 			valid = (1u << (n - i)) - 1;
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)chunk);
+		} else
+			v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		bad = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
 		    _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, nul)));
 		if ((uint32_t)_mm_movemask_epi8(bad) & valid)
-			return 0;
+			return unsplit(rec);
 		high = (uint32_t)_mm_movemask_epi8(v);
-		if (high | prev_lead) {
-			uint32_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			    _mm_and_si128(v, top2), cont));
-			uint32_t l = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			    _mm_and_si128(v, top4), e0));
-			uint32_t x = prev_lead | l << 16;
-			uint32_t want = ((x << 1) | (x << 2)) >> 16 & 0xFFFF;
-
-			if (c != want || high != (l | c) ||
-			    (l & (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_cmpeq_epi8(v, e0), _mm_cmpeq_epi8(v, ed)))))
-				check = 1;
-			prev_lead = l;
-		}
-		/* field starts as offsets for now: nothing is written yet */
-		for (m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & valid;
-		    m; m &= m - 1) {
-			rec_room(rec);
-			k = i + (size_t)__builtin_ctz(m);
-			rec->off[rec->nf] = start;
-			rec->len[rec->nf++] = k - start;
-			start = k + 1;
-		}
+		if ((high | prev_lead) && !chunk_cjk_ok(v, high, &prev_lead))
+			check = 1;
+		m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & valid;
+		if (m != 0)
+			start = chunk_fields(rec, s, i, m, start);
 	}
 	if (((prev_lead << 1 | prev_lead << 2) >> 16) != 0)
 		check = 1;   /* a lead in the last two bytes */
-	if (check && utf8_valid_prefix(s, n) != n) {
-		rec->nf = 0;
-		return 0;
-	}
-	rec_room(rec);
-	rec->off[rec->nf] = start;
+	if (check && utf8_valid_prefix(s, n) != n)
+		return unsplit(rec);
+	rec_room(rec, 1);
+	rec->f[rec->nf] = s + start;
 	rec->len[rec->nf++] = n - start;
-	for (k = 0; k < rec->nf; k++) {
-		check_field_size(r, rec->len[k]);
-		rec->f[k] = s + rec->off[k];
-		rec->f[k][rec->len[k]] = '\0';
-	}
+	s[n] = '\0';
+	if (n > xq_max_field)
+		for (k = 0; k < rec->nf; k++)
+			check_field_size(r, rec->len[k]);
 	return 1;
 #else
 	(void)r;
@@ -620,11 +658,81 @@ finish_input(struct xq_reader *r)
 		    "closed", r->name, r->rec.line);
 }
 
-/* A record on one plain line, split by split_fast; 0 if it is not one. */
+/* Ends the field of a quoted line that started at START in rec->data. */
+static void
+quoted_field_end(struct xq_reader *r, size_t start)
+{
+	struct xq_rec *rec = &r->rec;
+
+	check_field_size(r, rec->data.len - start);
+	rec_room(rec, 1);
+	rec->off[rec->nf] = start;
+	rec->len[rec->nf++] = rec->data.len - start;
+	xq_buf_addc(&rec->data, '\0');
+}
+
+/* Unquotes into D the field whose opening quote is S[I]; returns the
+ * index after its closing quote, or 0 when it does not close on the line. */
+static size_t
+unquote(struct xq_buf *d, const char *s, size_t n, size_t i)
+{
+	const char *q;
+
+	for (i++; (q = memchr(s + i, '"', n - i)) != NULL; i = (size_t)(q - s) + 2) {
+		xq_buf_add(d, s + i, (size_t)(q - s) - i);
+		if ((size_t)(q - s) + 1 == n || q[1] != '"')
+			return (size_t)(q - s) + 1;
+		xq_buf_addc(d, '"');   /* a doubled quote */
+	}
+	return 0;
+}
+
+/*
+ * The fast path for a line with RFC 4180 quotes: a field that starts with
+ * a quote ends at the next single quote, which a comma or the line's end
+ * must follow, and a doubled quote inside is one quote. The fields are
+ * unquoted into rec->data. Returns 0 for anything libcsv would read
+ * otherwise or flag (a stray quote, a quote not closed on this line) and
+ * for a line with a CR, a NUL or bytes not UTF-8: libcsv reads those.
+ */
+static int
+split_quoted(struct xq_reader *r, const char *s, size_t n)
+{
+	struct xq_buf *d = &r->rec.data;
+	const char *end;
+	size_t i = 0, start;
+
+	if (memchr(s, '"', n) == NULL || memchr(s, '\r', n) != NULL ||
+	    memchr(s, '\0', n) != NULL || utf8_valid_prefix(s, n) != n)
+		return 0;
+	r->rec.nf = 0;
+	d->len = 0;
+	for (;;) {
+		start = d->len;
+		if (i < n && s[i] == '"') {
+			if ((i = unquote(d, s, n, i)) == 0 || (i < n && s[i] != ','))
+				return 0;
+		} else {
+			end = memchr(s + i, ',', n - i);
+			end = end ? end : s + n;
+			if (memchr(s + i, '"', (size_t)(end - s) - i) != NULL)
+				return 0;
+			xq_buf_add(d, s + i, (size_t)(end - s) - i);
+			i = (size_t)(end - s);
+		}
+		quoted_field_end(r, start);
+		if (i++ == n)
+			return 1;
+	}
+}
+
+/* A record on one line, split by split_fast or split_quoted; 0 if it is
+ * neither. */
 static int
 fast_record(struct xq_reader *r, char *raw, size_t rn)
 {
 	char *s = raw;
+	int copied = 0;
 
 	rec_clear(&r->rec);
 	r->rec.line = r->lineno;
@@ -634,13 +742,16 @@ fast_record(struct xq_reader *r, char *raw, size_t rn)
 		xq_buf_str(&r->rec.data);
 		s = r->rec.data.p;
 	}
-	if (!split_fast(r, s, rn))
-		return 0;
+	if (!split_fast(r, s, rn)) {
+		if (!split_quoted(r, raw, rn))
+			return 0;
+		copied = 1;
+	}
 	if (r->flags & XQ_READ_STREAM) {
 		r->rec.raw = raw;
 		r->rec.raw_len = rn;
 	}
-	rec_finish(r, 0);
+	rec_finish(r, copied);
 	return 1;
 }
 
