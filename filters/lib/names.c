@@ -31,13 +31,14 @@ struct xq_suffixes {
 	size_t count, cap;
 };
 
-static struct xq_buf folded, digits;
+/* Work buffers, one set for each thread that makes keys. */
+static _Thread_local struct xq_buf folded, digits;
 
 /* ---- UTF-8 ---- */
 
 /* Decodes the code point at S (valid UTF-8 of at most N bytes); returns its
  * length, 0 when the bytes are not valid UTF-8. */
-static size_t
+static inline size_t
 decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	utf8proc_int32_t c;
@@ -87,26 +88,27 @@ put(struct xq_buf *b, const void *s, size_t n)
 
 /* ---- step 1: fold ---- */
 
-/* 0..9 for a digit, 10, 100 or 1000 for a unit, -1 for anything else. */
+/* The Chinese numerals and their values: 〇 零 一 二 两 三 四 五 六 七 八 九,
+ * and the units 十 百 千. */
+#define NUMERALS(X) \
+	X(0x3007, 0) X(0x96F6, 0) X(0x4E00, 1) X(0x4E8C, 2) X(0x4E24, 2) \
+	X(0x4E09, 3) X(0x56DB, 4) X(0x4E94, 5) X(0x516D, 6) X(0x4E03, 7) \
+	X(0x516B, 8) X(0x4E5D, 9) X(0x5341, 10) X(0x767E, 100) X(0x5343, 1000)
+#define NUMERAL_CASE(cp, v) case cp: return v;
+#define NUMERAL_BIT(cp, v) | 1ULL << ((cp) & 63)
+
+/* 0..9 for a digit, 10, 100 or 1000 for a unit, -1 for anything else. The
+ * low six bits of the numerals, as a mask, say no to most ideographs
+ * before the switch. */
 static inline int
 numeral(uint32_t cp)
 {
-	if (cp < 0x3007 || cp > 0x96F6)
+	static const uint64_t low = 0 NUMERALS(NUMERAL_BIT);
+
+	if (!(low >> (cp & 63) & 1))
 		return -1;
 	switch (cp) {
-	case 0x3007: case 0x96F6: return 0;       /* 〇 零 */
-	case 0x4E00: return 1;                    /* 一 */
-	case 0x4E8C: case 0x4E24: return 2;       /* 二 两 */
-	case 0x4E09: return 3;                    /* 三 */
-	case 0x56DB: return 4;                    /* 四 */
-	case 0x4E94: return 5;                    /* 五 */
-	case 0x516D: return 6;                    /* 六 */
-	case 0x4E03: return 7;                    /* 七 */
-	case 0x516B: return 8;                    /* 八 */
-	case 0x4E5D: return 9;                    /* 九 */
-	case 0x5341: return 10;                   /* 十 */
-	case 0x767E: return 100;                  /* 百 */
-	case 0x5343: return 1000;                 /* 千 */
+	NUMERALS(NUMERAL_CASE)
 	}
 	return -1;
 }
@@ -318,7 +320,7 @@ run_digits(struct xq_buf *d, const int *v, size_t n)
 }
 
 /* Ends a run of digits: written to B without leading zeros. */
-static void
+static inline void
 flush_digits(struct xq_buf *b, struct xq_buf *d)
 {
 	size_t i = 0;
@@ -356,9 +358,15 @@ numerals(struct xq_buf *b, const char *s, size_t n)
 		}
 		/* a number never starts with 百 or 千 (百货, 千山) */
 		if ((v[0] = numeral(cp)) < 0 || v[0] >= 100) {
+			/* up to the next digit or numeral, copied at once */
+			for (start = i, i += k; i < n; i += k) {
+				if ((k = decode(p + i, n - i, &cp)) == 0)
+					k = 1, cp = 0xFFFD;
+				if ((cp >= '0' && cp <= '9') || (unsigned)numeral(cp) < 100)
+					break;
+			}
 			flush_digits(b, &digits);
-			put(b, p + i, k);
-			i += k;
+			put(b, p + start, i - start);
 			continue;
 		}
 		start = i;
@@ -415,6 +423,13 @@ xq_name_key_buf(struct xq_buf *b, const char *s, size_t n,
 	}
 	xq_buf_str(b);
 	return b->len;
+}
+
+void
+xq_name_keys_end(void)
+{
+	xq_buf_free(&folded);
+	xq_buf_free(&digits);
 }
 
 char *

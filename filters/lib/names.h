@@ -36,6 +36,9 @@ size_t xq_name_key_buf(struct xq_buf *b, const char *s, size_t n,
     const struct xq_suffixes *suf);
 char *xq_name_key(const char *s, size_t n, const struct xq_suffixes *suf,
     size_t *len);
+/* Frees the calling thread's work buffers: a thread that made keys calls it
+ * before it ends. Keys can be made in several threads at once. */
+void xq_name_keys_end(void);
 
 /* ---- hashed keys ---------------------------------------------------------
  * Keys are compared by a 128-bit hash made of two unrelated 64-bit hashes:
