@@ -754,7 +754,7 @@ rec_push(struct xq_rec *r, char *s, size_t n)
 /* A field in quotes at S (past the opening quote), undone in place; returns
  * the byte after its closing quote, or NULL when the line ends first. */
 static char *
-unquote(struct xq_rec *r, char *s, char *end)
+unquote(struct xq_rec *r, char *s, const char *end)
 {
 	char *d = s, *start = s;
 
@@ -809,10 +809,11 @@ static int
 split_plain(struct xq_rec *r, char *s, size_t n)
 {
 	char **fp = r->f;
-	size_t *lp = r->len, nf = 0, cap = r->cap, i = 0, f = 0, at;
+	size_t *lp = r->len, nf = 0, cap = r->cap, i = 0, f = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL, commas = 0x2C2C2C2C2C2C2C2CULL;
 	uint64_t w, m;
+	size_t at;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);

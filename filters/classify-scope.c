@@ -446,7 +446,7 @@ judge_scope(struct run *R, long *year)
 	*year = 0;
 	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		*year = *year * 10 + (s[i] - '0');
-	if (n == 0 || n != 4 || i != n) {
+	if (n != 4 || i != n) {
 		R->scope = OUT;
 		if (n == 0)
 			reason(R, "scope", "no build year");

@@ -601,20 +601,20 @@ explain(struct run *R, const struct xq_rec *r, const struct xq_rec *k)
 {
 	struct xq_buf *b = &R->why;
 	size_t i, nf = r->nf > k->nf ? r->nf : k->nf, shown = 0, more = 0;
-	int pass, conflict = 0;
+	int sweep, conflict = 0;
 
 	b->len = 0;
-	for (pass = 0; pass < 2; pass++) {
+	for (sweep = 0; sweep < 2; sweep++) {
 		for (i = 0; i < nf; i++) {
 			int spelling = (int)i == R->c_name || (int)i == R->c_addr;
 
 			if ((int)i == R->c_source || (int)i == R->c_line ||
-			    spelling != (pass == 1) ||
+			    spelling != (sweep == 1) ||
 			    (xq_rec_len(r, (int)i) == xq_rec_len(k, (int)i) &&
 			    memcmp(xq_rec_get(r, (int)i), xq_rec_get(k, (int)i),
 			    xq_rec_len(r, (int)i)) == 0))
 				continue;
-			if (pass == 1 && conflict)
+			if (sweep == 1 && conflict)
 				continue;
 			conflict |= !spelling;
 			if (shown == SHOWN) {

@@ -788,8 +788,10 @@ parse_yesno(const char *s, size_t n, int *v)
 		if (strlen(yes[i]) == n && strncasecmp(yes[i], s, n) == 0)
 			return *v = 1;
 	for (i = 0; i < sizeof no / sizeof no[0]; i++)
-		if (strlen(no[i]) == n && strncasecmp(no[i], s, n) == 0)
-			return !(*v = 0);
+		if (strlen(no[i]) == n && strncasecmp(no[i], s, n) == 0) {
+			*v = 0;
+			return 1;
+		}
 	return 0;
 }
 

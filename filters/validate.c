@@ -198,7 +198,7 @@ days_in_month(long y, long m)
 }
 
 static long
-group_num(const char *s, size_t *ov, int g)
+group_num(const char *s, const size_t *ov, int g)
 {
 	long v = 0;
 	size_t i;

@@ -158,7 +158,7 @@ fold_fast(struct folding *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	char *o;
-	int digit = 0, gap = 0, numerals = 0, v;
+	int last_digit = 0, gap = 0, any_numeral = 0, v;
 	uint32_t cp;
 
 	f->b->len = 0;
@@ -168,16 +168,16 @@ fold_fast(struct folding *f, const char *s, size_t n)
 		if (*p < 0x80) {
 			if ((unsigned)((*p | 0x20) - 'a') < 26) {
 				*o++ = (char)(*p | 0x20);
-				digit = gap = 0;
+				last_digit = gap = 0;
 			} else if ((unsigned)(*p - '0') < 10) {
-				numerals |= *p == '0' && (!digit || gap);
+				any_numeral |= *p == '0' && (!last_digit || gap);
 				if (gap)
 					*o++ = '-';
 				*o++ = (char)*p;
-				digit = 1;
+				last_digit = 1;
 				gap = 0;
 			} else
-				gap = digit;
+				gap = last_digit;
 			p++;
 			continue;
 		}
@@ -189,17 +189,17 @@ fold_fast(struct folding *f, const char *s, size_t n)
 		if (!ideograph(cp))
 			return 0;
 		if ((v = numeral(cp)) >= 0)
-			numerals = 1;
+			any_numeral = 1;
 		if (gap && v >= 0 && v < 10)
 			*o++ = '-';
 		memcpy(o, p, 3);
 		o += 3;
 		p += 3;
-		digit = v >= 0 && v < 10;
+		last_digit = v >= 0 && v < 10;
 		gap = 0;
 	}
 	f->b->len = (size_t)(o - f->b->p);
-	f->numerals = numerals;
+	f->numerals = any_numeral;
 	return 1;
 }
 

@@ -143,7 +143,7 @@ xq_out_open(const char *path, int flags)
 	struct xq_out *o = xq_calloc(1, sizeof *o);
 	struct stat st;
 	mode_t mask;
-	int fd = -1;
+	int fd;
 
 	o->flags = flags;
 	if (path == NULL || strcmp(path, "-") == 0) {
