@@ -687,7 +687,7 @@ plan_row(struct run *R, const struct xq_rec *r, int c_hh, int c_year)
 	p->county = (uint32_t)(c - R->prof->county);
 	p->next = NONE;
 	p->year = row_year(r, c_year);
-	p->line = atol(rec_line(R, r, buf));
+	p->line = strtol(rec_line(R, r, buf), NULL, 10);
 	p->joined = 0;
 	R->planned[p->county]++;
 	id = xq_keymap_add(R->keys, row_key(R, r), &added);
@@ -941,7 +941,7 @@ progress_row(struct run *R, const struct xq_rec *r, const int *col)
 		report(R, r, "excluded");
 		return;
 	}
-	p->joined = atol(rec_line(R, r, buf));
+	p->joined = strtol(rec_line(R, r, buf), NULL, 10);
 	if (p->joined <= 0)
 		p->joined = r->line;
 	tally(R, p->county, &w);
