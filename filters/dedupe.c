@@ -571,6 +571,7 @@ show(struct xq_buf *b, const char *s, size_t n)
 		for (cut = 40; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
 			;
 	for (i = 0; i < cut; i++)
+		/* NOLINTNEXTLINE(bugprone-narrowing-conversions): ' ' or s[i] */
 		xq_buf_addc(b, (unsigned char)s[i] < 0x20 ? ' ' : s[i]);
 	if (cut < n)
 		xq_buf_adds(b, "...");

@@ -562,7 +562,7 @@ report(struct run *R, const struct xq_rec *r, const char *action)
 	R->show.len = 0;   /* the name on one line: control characters as spaces */
 	for (i = 0; i < xq_rec_len(r, R->c_name); i++)
 		xq_buf_addc(&R->show, (unsigned char)xq_rec_get(r, R->c_name)[i] < 0x20 ?
-		    ' ' : xq_rec_get(r, R->c_name)[i]);
+		    ' ' : xq_rec_get(r, R->c_name)[i]);   /* NOLINT(bugprone-narrowing-conversions): a char */
 	xq_warn("%s:%s: %s %s: %s; %s", src, line, xq_rec_get(r, R->c_code),
 	    xq_buf_str(&R->show), xq_buf_str(&R->msg), action);
 }

@@ -400,7 +400,7 @@ static void
 rehash(struct run *R)
 {
 	size_t i, j, cap = R->hcap ? 2 * R->hcap : 256;
-	struct group **h = xq_calloc(cap, sizeof *h);
+	struct group **h = xq_calloc(cap, sizeof *h);   /* NOLINT(bugprone-sizeof-expression): array of pointers */
 
 	for (i = 0; i < R->n; i++) {
 		j = hash_key(R->list[i]->key, R->list[i]->keylen) & (cap - 1);
@@ -436,7 +436,7 @@ lookup(struct run *R, int *created)
 	R->hash[j] = g;
 	if (R->n == R->lcap) {
 		R->lcap = R->lcap ? 2 * R->lcap : 256;
-		R->list = xq_realloc(R->list, R->lcap * sizeof *R->list);
+		R->list = xq_realloc(R->list, R->lcap * sizeof *R->list);   /* NOLINT(bugprone-sizeof-expression): array of pointers */
 	}
 	R->list[R->n++] = g;
 	*created = 1;
@@ -663,16 +663,16 @@ order_groups(struct run *R)
 		return;
 	if (R->gcol) {
 		ncmp = R->ngcol;
-		qsort(R->list, R->n, sizeof *R->list, by_values);
+		qsort(R->list, R->n, sizeof *R->list, by_values);   /* NOLINT(bugprone-sizeof-expression): array of pointers */
 		return;
 	}
-	qsort(R->list, R->n, sizeof *R->list, by_city_name);
+	qsort(R->list, R->n, sizeof *R->list, by_city_name);   /* NOLINT(bugprone-sizeof-expression): array of pointers */
 	for (i = 0; i < R->n; i = j) {
 		for (j = i; j < R->n && strcmp(R->list[j]->val[V_CITY],
 		    R->list[i]->val[V_CITY]) == 0; j++)
 			R->list[j]->city_first = R->list[i]->val[V_CODE];
 	}
-	qsort(R->list, R->n, sizeof *R->list, by_city);
+	qsort(R->list, R->n, sizeof *R->list, by_city);   /* NOLINT(bugprone-sizeof-expression): array of pointers */
 }
 
 /* ---- the sheet ---- */

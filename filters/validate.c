@@ -1241,6 +1241,8 @@ profile_year(const struct xq_profile *p)
 	if (xq_dec_parse(s, strlen(s), 0, &y, &inexact) != XQ_NUM_OK || inexact ||
 	    y < 1949 || y > 2100)
 		xq_die(XQ_INPUT, "%s/settings.csv: plan_year \"%s\" is not a year from "
+		    /* p is not NULL: a NULL profile has no plan_year setting
+		     * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		    "1949 to 2100", p->dir, s);
 	return (long)y;
 }

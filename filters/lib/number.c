@@ -125,6 +125,8 @@ xq_dec_parse(const char *s, size_t n, int shift, int64_t *out, int *inexact)
 	for (i = 0; i < kept; i++) {
 		if (v > (UINT64_MAX - 9) / 10)
 			return XQ_NUM_RANGE;
+		/* digits[i] is set: i < kept <= nd
+		 * NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		v = v * 10 + (uint64_t)(digits[i] - '0');
 	}
 	for (; exp > 0; exp--) {
