@@ -444,7 +444,7 @@ judge_scope(struct run *R, long *year)
 
 	field(R, R->col_year, &s, &n);
 	*year = 0;
-	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+	for (i = 0; i < n && i < 4 && s[i] >= '0' && s[i] <= '9'; i++)
 		*year = *year * 10 + (s[i] - '0');
 	if (n != 4 || i != n) {
 		R->scope = OUT;
