@@ -134,10 +134,11 @@ fuzz: build/fuzz/fuzz_reader
 	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
 	$(Q)mkdir -p build/fuzz/corpus-reader
 	$(Q)cd build/fuzz && ./fuzz_reader -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=4096 -print_final_stats=1 corpus-reader \
+		-timeout=10 -max_len=4096 -print_final_stats=1 corpus-reader \
 		../../tests/fuzz/corpus/reader 2>&1 | \
-		grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==|SUMMARY)' || true
-	$(Q)! ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+[[:space:]]+DONE|==[0-9]+==|SUMMARY)' || true
+	$(Q)! ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* \
+		build/fuzz/oom-* 2>/dev/null
 .PHONY: fuzz
 
 # make lint: cppcheck and clang-tidy (.clang-tidy) over every C file; any
