@@ -31,9 +31,11 @@ tolerate = { $(1); } || [ $$? -eq 1 ]
 rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 	if (index($$i, "rejected") == 1) n += $$(i - 1) } END { print n + 0 }' $(1)
 
-# $(call finished,COMMAND,LOG): run COMMAND with its messages to LOG, written
-# under a temporary name and renamed; exit status 1 is accepted, and on any
-# other the messages are shown and the step fails.
+# $(call finished,COMMAND,LOG): run COMMAND with its messages to LOG,
+# written under a temporary name and renamed; exit status 1 is accepted, and
+# on any other the messages are shown and the step fails. (The temporary
+# files of a run killed half way are removed when the next run starts, by
+# plan.mk's bookkeeping.)
 finished = { $(1); } 2> $(2).tmp || [ $$? -eq 1 ] || { cat $(2).tmp >&2; exit 1; }; \
 	mv $(2).tmp $(2)
 

@@ -16,25 +16,21 @@ $(OUT)/progress:
 
 $(OUT)/progress/%.csv: $(PROGRESS)/%.csv $(BIN)/xq-validate \
 		$(PROFILE_DIR)/counties.csv | $(OUT)/progress
-	$(Q)$(call tolerate,$(XQ)/xq-validate -s progress -p $(PROFILE_DIR) \
-		$(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $< 2> $(@:.csv=.log)) || \
-		{ cat $(@:.csv=.log) >&2; exit 1; }
+	$(Q)$(call finished,$(XQ)/xq-validate -s progress -p $(PROFILE_DIR) \
+		$(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $<,$(@:.csv=.log))
 
 $(OUT)/progress.csv: $(PROGRESS_VALID)
 	$(Q)[ -n "$^" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }
 	$(Q)$(call tolerate,$(XQ)/xq-validate -q -s progress -p $(PROFILE_DIR) -o $@ $^)
 
 $(OUT)/progress-rejects.csv: $(PROGRESS_VALID)
-	$(Q){ head -n 1 $(<:.csv=.rejects); \
-	  for f in $(^:.csv=.rejects); do tail -n +2 "$$f"; done; } > $@.tmp
-	$(Q)mv $@.tmp $@
+	$(Q)awk 'FNR > 1 || NR == 1' $(^:.csv=.rejects) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
 		$(OUT)/scoped.csv $(BIN)/xq-score-performance
-	$(Q)$(call tolerate,$(XQ)/xq-score-performance -p $(PROFILE_DIR) \
+	$(Q)$(call finished,$(XQ)/xq-score-performance -p $(PROFILE_DIR) \
 		-P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
-		-o $(OUT)/evaluation.csv $< 2> $(OUT)/score.log) || \
-		{ cat $(OUT)/score.log >&2; exit 1; }
+		-o $(OUT)/evaluation.csv $<,$(OUT)/score.log)
 
 $(OUT)/evaluation.txt: $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv \
 		$(BIN)/xq-summarize

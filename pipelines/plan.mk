@@ -109,7 +109,8 @@ PLAN_OUTPUTS := $(addprefix $(OUT)/,plan.csv plan-table.csv plan.txt \
 # alone would miss: an .xlsx for a .csv, another SUBMISSIONS folder, an older
 # copy unzipped over it. The files of a submission no longer there are
 # removed, and submissions.list, which names them all, tells the merge that
-# one went. (One bash, one stat: some milliseconds.)
+# one went. The temporary files a killed run left behind are removed.
+# (One bash, one stat, one rm: some milliseconds.)
 ifneq ($(PIPELINE_RUN),)
 $(call refuse_unsafe,$(SUBMISSIONS))
 # and the progress reports of make evaluation (evaluation.mk)
@@ -119,6 +120,7 @@ $(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
 	the one that is not the submission)
 endif
 $(shell set -eu; dir=$(OUT)/valid; mkdir -p "$$dir" $(OUT)/xlsx; \
+	rm -f "$$dir"/*.tmp* $(OUT)/*.tmp* $(OUT)/progress/*.tmp*; \
 	for f in "$$dir"/*.src $(OUT)/xlsx/*.csv; do \
 		[ -e "$$f" ] || continue; n=$${f##*/}; n=$${n%.*}; \
 		case " $(NAMES) " in (*" $$n "*) ;; \
@@ -141,8 +143,9 @@ $(OUT)/submissions.list: ;
 # valid/X.csv is the stream of X's valid records, valid/X.rejects its
 # problems and valid/X.log what validate said about it. Records from X.xlsx
 # carry source X.csv and the line in xlsx/X.csv, kept for that.
-validate = rm -f $@.tmp* $(@:.csv=.rejects).tmp* && \
-	$(call finished,$(XQ)/xq-validate -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) \
+# One shell and one xq-validate a county: a process costs milliseconds, and
+# a province has a hundred counties.
+validate = $(call finished,$(XQ)/xq-validate -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) \
 	-r $(@:.csv=.rejects) -o $@ $<,$(@:.csv=.log))
 VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv
 
@@ -164,39 +167,31 @@ include pipelines/xlsx.mk
 $(OUT)/valid.csv: $(VALIDATED) $(OUT)/submissions.list
 	$(Q)[ -n "$(VALIDATED)" ] || { echo "plan: no submissions (*.csv, *.xlsx)" \
 		"in $(SUBMISSIONS)" >&2; exit 1; }
-	$(Q)rm -f $@.tmp*
 	$(Q)$(call finished,$(XQ)/xq-validate -q -p $(PROFILE_DIR) -o $@ $(VALIDATED),$(OUT)/merge.log)
 
 $(OUT)/rejects.csv: $(VALIDATED) $(OUT)/submissions.list
-	$(Q){ head -n 1 $(firstword $(VALIDATED:.csv=.rejects)); \
-	  for f in $(VALIDATED:.csv=.rejects); do tail -n +2 "$$f"; done; } > $@.tmp
-	$(Q)mv $@.tmp $@
+	$(Q)awk 'FNR > 1 || NR == 1' $(VALIDATED:.csv=.rejects) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/validate.log: $(VALIDATED) $(OUT)/submissions.list
 	$(Q)cat $(VALIDATED:.csv=.log) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/deduped.csv $(OUT)/duplicates.csv &: $(OUT)/valid.csv $(BIN)/xq-dedupe $(HISTORY)
-	$(Q)rm -f $(OUT)/deduped.csv.tmp* $(OUT)/duplicates.csv.tmp*
 	$(Q)$(call finished,$(XQ)/xq-dedupe -p $(PROFILE_DIR) $(if $(HISTORY),-H $(HISTORY)) \
 		-d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $<,$(OUT)/dedupe.log)
 
 $(OUT)/scoped.csv $(OUT)/exceptions.csv &: $(OUT)/deduped.csv $(BIN)/xq-classify-scope
-	$(Q)rm -f $(OUT)/scoped.csv.tmp* $(OUT)/exceptions.csv.tmp*
 	$(Q)$(call finished,$(XQ)/xq-classify-scope -p $(PROFILE_DIR) \
 		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $<,$(OUT)/classify.log)
 
 $(OUT)/plan.csv $(OUT)/allocation.csv &: $(OUT)/scoped.csv $(BIN)/xq-allocate-funds $(SCORES)
-	$(Q)rm -f $(OUT)/plan.csv.tmp* $(OUT)/allocation.csv.tmp*
 	$(Q)$(call finished,$(XQ)/xq-allocate-funds -p $(PROFILE_DIR) $(if $(BUDGET),-b $(BUDGET)) \
 		$(if $(SCORES),-S $(SCORES)) -c $(OUT)/allocation.csv -o $(OUT)/plan.csv $<, \
 		$(OUT)/allocate.log)
 
 $(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize
-	$(Q)rm -f $@.tmp*
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -o $@ $<
 
 $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
-	$(Q)rm -f $@.tmp*
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
 
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
