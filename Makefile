@@ -37,9 +37,9 @@ TEST_PACKAGES := bats bats-assert bats-support mandoc python3 miller \
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-XQ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+XQ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Ifilters/lib
-LDLIBS := -lcsv -lpcre2-8 -lutf8proc -lgmp
+LDLIBS := -lcsv -lpcre2-8 -lutf8proc -lgmp -pthread
 
 ifeq ($(SAN),1)
 BUILD := build/san

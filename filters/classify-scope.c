@@ -114,6 +114,8 @@ struct source {
 	int fd;
 	off_t start;
 	struct xq_reader *rd;
+	struct xq_ahead *ahead;   /* the records after the header */
+	int header_read;
 	FILE *fp;
 };
 
@@ -144,8 +146,18 @@ source_rewind(struct source *src, int slow)
 static struct xq_rec *
 source_next(struct source *src, const char **raw, size_t *rawlen)
 {
-	struct xq_rec *r = xq_reader_next(src->rd);
+	struct xq_rec *r;
 
+	/* the header from the reader, the records read ahead: started
+	 * once the header has been used, as the thread reuses its record */
+	if (src->ahead == NULL && src->header_read)
+		src->ahead = xq_ahead_start(src->rd, NULL);
+	if (src->ahead != NULL)
+		r = xq_ahead_next(src->ahead);
+	else {
+		r = xq_reader_next(src->rd);
+		src->header_read = 1;
+	}
 	*raw = r ? r->raw : NULL;
 	*rawlen = r ? r->raw_len : 0;
 	return r;
@@ -154,6 +166,9 @@ source_next(struct source *src, const char **raw, size_t *rawlen)
 static void
 source_end_pass(struct source *src)
 {
+	xq_ahead_stop(src->ahead);
+	src->ahead = NULL;
+	src->header_read = 0;
 	xq_reader_close(src->rd);
 	fclose(src->fp);
 	src->rd = NULL;

@@ -167,6 +167,22 @@ rule_lines() {
 	assert_file_equal fast.out slow.out
 }
 
+@test "a line the reader cannot read, deep in the input, stops the run there with exit 3, in either pass" {
+	{ printf '%s\n' "$HEAD"
+	  awk 'BEGIN { for (i = 2; i <= 4001; i++)
+		printf "s.csv,%d,220102,1990,10,屋面防水、外墙保温,80,2020\n", i }'
+	} > s.csv
+	awk 'NR == 3001 { a = "A"; while (length(a) < 1100000) a = a a; sub(/屋面防水/, a) } 1' \
+		s.csv > big.csv && mv big.csv s.csv
+	classify -x x.csv s.csv
+	assert_failure 3
+	assert_stderr 'xq-classify-scope: s.csv:3001: a field longer than 1048576 bytes (is a closing quote missing?)'
+	settings extended_cutoff,2005
+	classify -p p -x x.csv s.csv
+	assert_failure 3
+	assert_stderr 'xq-classify-scope: s.csv:3001: a field longer than 1048576 bytes (is a closing quote missing?)'
+}
+
 @test "a record with bytes that are not UTF-8 goes to the exceptions with the place" {
 	stream 's.csv,2,220102,1990,10,绿化,80,2020'
 	printf 's.csv,3,220102,1990,10,绿化\377,80,2020\n' >> s.csv

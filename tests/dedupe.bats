@@ -453,6 +453,42 @@ assert_kept() {
 	assert_stderr 'xq-dedupe: in.csv:3: invalid UTF-8 byte sequence (the input must be the stream xq-validate writes)'
 }
 
+# many ROWS: in.csv, the header and ROWS communities 1号院 … N号院 of one
+# county, more than the reader reads ahead of the keys in one batch.
+many() {
+	{ printf '%s\n' "$HEAD"
+	  awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "南关区.csv,%d,220102,南关区,机械厂%d号院,建设街%d号,219,13216.00,1085.87,\n", i + 1, i, i }'
+	} > in.csv
+}
+
+@test "keys hold across read-ahead batches: copies 5000 records apart, from a file, a pipe and with -k last" {
+	many 5000
+	printf '%s\n' "$(sed -n 2p in.csv | sed 's/^南关区.csv,2,/南关区.csv,5002,/')" >> in.csv
+	dedupe in.csv
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 5001
+	assert_equal "$output" "$(head -n 5001 in.csv)"
+	assert_stderr 'xq-dedupe: 5001 records: 5000 kept, 1 dropped (1 copy, 0 conflicts, 0 renovated earlier); 0 cross-county flags'
+	assert_dups '南关区.csv,5002,南关区.csv,2,exact copy,220102,机械厂1号院|建设街1号,dropped,机械厂1号院,建设街1号'
+	cat in.csv | xq-dedupe -q > pipe.out
+	assert_equal "$(cat pipe.out)" "$output"
+	xq-dedupe -q -k last in.csv > last.out
+	assert_equal "$(cat last.out)" "$( (head -n 1 in.csv; sed -n '3,5002p' in.csv) )"
+}
+
+@test "a line the reader cannot read, deep in the input, stops the run there with exit 3" {
+	many 4000
+	sed -i "3001s/机械厂3000号院/$(printf 'A%.0s' {1..1100})/" in.csv
+	dedupe --max-field 1024 in.csv
+	assert_failure 3
+	assert_stderr 'xq-dedupe: in.csv:3001: a field longer than 1024 bytes (is a closing quote missing?)'
+	local rc=0
+	cat in.csv | xq-dedupe -q --max-field 1024 > /dev/null 2> err || rc=$?
+	assert_equal "$rc" 3
+	assert_equal "$(cat err)" 'xq-dedupe: -:3001: a field longer than 1024 bytes (is a closing quote missing?)'
+}
+
 @test "exit 2 for a bad -k, an unknown option or two files" {
 	stream "$(row)"
 	dedupe -k middle in.csv

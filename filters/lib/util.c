@@ -11,6 +11,7 @@
 const char *xq_prog = "xq";
 void (*xq_die_hook)(int status);
 int xq_quiet_errors;
+_Thread_local struct xq_deferred *xq_defer;
 
 /* Returns the program's name without its folder, for argv[0]. */
 const char *
@@ -33,6 +34,13 @@ xq_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (xq_defer != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(xq_defer->message, sizeof xq_defer->message, fmt, ap);
+		va_end(ap);
+		xq_defer->status = status;
+		longjmp(xq_defer->jb, 1);
+	}
 	if (!xq_quiet_errors) {
 		va_start(ap, fmt);
 		vsay(fmt, ap);

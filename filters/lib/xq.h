@@ -8,6 +8,7 @@
 #ifndef XQ_H
 #define XQ_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,14 @@ extern const char *xq_prog;
  * not return: a longjmp), and messages off. */
 extern void (*xq_die_hook)(int status);
 extern int xq_quiet_errors;
+/* In a thread that reads ahead (ahead.c): xq_die keeps its status and
+ * message here and longjmps to jb, for the filter to die of them in order. */
+struct xq_deferred {
+	jmp_buf jb;
+	int status;
+	char message[1024];
+};
+extern _Thread_local struct xq_deferred *xq_defer;
 
 const char *xq_init(const char *argv0);
 __attribute__((noreturn, format(printf, 2, 3)))
@@ -141,6 +150,33 @@ long xq_reader_lines(const struct xq_reader *r);  /* physical lines read */
 int64_t xq_reader_offset(const struct xq_reader *r);
 long xq_reader_blank_lines(const struct xq_reader *r);
 void xq_reader_close(struct xq_reader *r);
+
+/* ---- reading ahead in a thread (ahead.c) --------------------------------- */
+
+/* Reads the records of RD after the ones read so far in a thread of its
+ * own. xq_ahead_next gives them in order, each valid until the next call,
+ * as xq_reader_next would, and dies where the reader would have died;
+ * xq_ahead_offset is xq_reader_offset after the record given last. Leave
+ * RD alone until xq_ahead_stop, which ends the thread (when it is blocked
+ * on a read, once that read returns). */
+struct xq_ahead;
+/* Work a filter does on each record before it uses it, which can be done
+ * in either thread (ahead.c gives it to the one with time to spare): fn
+ * appends what it makes of R to OUT; it must only read CTX and use
+ * thread-local buffers. end, when set, frees those of the reading thread. */
+struct xq_prep {
+	void (*fn)(void *ctx, const struct xq_rec *r, struct xq_buf *out);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+struct xq_ahead *xq_ahead_start(struct xq_reader *rd, const struct xq_prep *prep);
+struct xq_rec *xq_ahead_next(struct xq_ahead *a);
+/* What prep's fn made of the record given last; of the record K after it
+ * when that one is at hand (NULL when not), to look up ahead of time. */
+const char *xq_ahead_prepared(const struct xq_ahead *a, size_t *len);
+const char *xq_ahead_peek(const struct xq_ahead *a, size_t k, size_t *len);
+int64_t xq_ahead_offset(const struct xq_ahead *a);
+void xq_ahead_stop(struct xq_ahead *a);
 
 extern size_t xq_max_field;  /* bytes; default 1 MiB */
 
