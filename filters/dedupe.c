@@ -95,6 +95,15 @@ struct history {
 	size_t n, cap;
 };
 
+/* What making a record's keys reads: the columns and the suffix rules. The
+ * reading thread reads a copy of its own, on a cache line the other thread
+ * does not write. */
+struct keying {
+	int c_source, c_line, c_code, c_name, c_addr;
+	int lead;                 /* source and line are the first two columns */
+	const struct xq_suffixes *suf;
+};
+
 /* The record in hand. */
 struct row {
 	const struct xq_rec *r;
@@ -114,7 +123,7 @@ struct run {
 	char **col;
 	size_t ncol;
 	int c_source, c_line, c_code, c_name, c_addr;
-	int lead;                 /* source and line are the first two columns */
+	struct keying keying;
 	struct keys keys;
 	struct xq_keymap *sources;
 	char **source;
@@ -341,15 +350,15 @@ remember(struct run *R, uint32_t id, const struct row *w)
 /* The name and address keys of R (the address key empty when it has no
  * address); returns 0 when R has no community name. */
 static int
-rec_keys(const struct run *R, const struct xq_rec *r, struct xq_buf *nkey,
+rec_keys(const struct keying *K, const struct xq_rec *r, struct xq_buf *nkey,
     struct xq_buf *akey)
 {
-	const char *name = xq_rec_get(r, R->c_name), *addr = xq_rec_get(r, R->c_addr);
-	size_t n = xq_rec_len(r, R->c_name), an = xq_rec_len(r, R->c_addr);
+	const char *name = xq_rec_get(r, K->c_name), *addr = xq_rec_get(r, K->c_addr);
+	size_t n = xq_rec_len(r, K->c_name), an = xq_rec_len(r, K->c_addr);
 
 	xq_trim(&name, &n);
 	xq_trim(&addr, &an);
-	xq_name_key_buf(nkey, name, n, R->suf);
+	xq_name_key_buf(nkey, name, n, K->suf);
 	akey->len = 0;
 	if (an > 0)
 		xq_name_key_buf(akey, addr, an, NULL);
@@ -370,7 +379,7 @@ same_again(struct run *R, const struct row *w, uint32_t id, int county)
 	const struct xq_rec *r = again(R, id);
 	size_t n = xq_rec_len(r, R->c_code);
 
-	rec_keys(R, r, &R->again_nkey, &R->again_akey);
+	rec_keys(&R->keying, r, &R->again_nkey, &R->again_akey);
 	if (!same_text(&R->again_nkey, &R->nkey) ||
 	    !same_text(&R->again_akey, &R->akey))
 		return 0;
@@ -499,19 +508,19 @@ kept_at_place(struct run *R, const struct row *w, uint32_t self)
  * fields. A copy written otherwise (quoted where the kept one is not) only
  * costs a reading again: explain finds no difference. */
 static uint64_t
-row_sum(const struct run *R, const struct xq_rec *r)
+row_sum(const struct keying *K, const struct xq_rec *r)
 {
 	const char *c1, *c2 = NULL;
 	uint64_t h = 0x9E3779B97F4A7C15ULL;
 	size_t i;
 
-	if (R->lead && r->raw != NULL &&
+	if (K->lead && r->raw != NULL &&
 	    (c1 = memchr(r->raw, ',', r->raw_len)) != NULL &&
 	    (c2 = memchr(c1 + 1, ',', r->raw_len - (size_t)(c1 + 1 - r->raw))) &&
 	    memchr(r->raw, '"', (size_t)(c2 - r->raw)) == NULL)
 		return xq_hash64(c2 + 1, r->raw_len - (size_t)(c2 + 1 - r->raw), 2);
 	for (i = 0; i < r->nf; i++)
-		if ((int)i != R->c_source && (int)i != R->c_line)
+		if ((int)i != K->c_source && (int)i != K->c_line)
 			h = xq_hash_more(h, r->f[i], r->len[i]);
 	return h;
 }
@@ -533,21 +542,21 @@ static _Thread_local struct xq_buf key_name, key_addr, key_place;
 static void
 key_record(void *ctx, const struct xq_rec *r, struct xq_buf *out)
 {
-	const struct run *R = ctx;
+	const struct keying *K = ctx;
 	struct keyed k;
 
 	xq_buf_str(&key_name);   /* never NULL, even when left empty */
 	xq_buf_str(&key_addr);
-	k.named = (uint32_t)rec_keys(R, r, &key_name, &key_addr);
+	k.named = (uint32_t)rec_keys(K, r, &key_name, &key_addr);
 	key_place.len = 0;
 	xq_buf_add(&key_place, key_name.p, key_name.len);
 	xq_buf_adds(&key_place, SEP);
 	xq_buf_add(&key_place, key_addr.p, key_addr.len);
 	k.place = (xq_hash64(key_place.p, key_place.len, 0) & ~(uint64_t)1) |
 	    (key_addr.len > 0);
-	k.county = (uint32_t)xq_hash64(xq_rec_get(r, R->c_code),
-	    xq_rec_len(r, R->c_code), 1);
-	k.sum = row_sum(R, r);
+	k.county = (uint32_t)xq_hash64(xq_rec_get(r, K->c_code),
+	    xq_rec_len(r, K->c_code), 1);
+	k.sum = row_sum(K, r);
 	k.nlen = key_name.len;
 	k.alen = key_addr.len;
 	xq_buf_add(out, &k, sizeof k);
@@ -1016,8 +1025,9 @@ header(struct run *R, const struct xq_rec *h)
 	R->c_code = xq_rec_find(h, "county_code");
 	R->c_name = xq_rec_find(h, "community");
 	R->c_addr = xq_rec_find(h, "address");
-	R->lead = (R->c_source == 0 && R->c_line == 1) ||
-	    (R->c_source == 1 && R->c_line == 0);
+	R->keying = (struct keying){ R->c_source, R->c_line, R->c_code, R->c_name,
+		R->c_addr, (R->c_source == 0 && R->c_line == 1) ||
+		(R->c_source == 1 && R->c_line == 0), R->suf };
 	if (R->c_code < 0 || R->c_name < 0)
 		xq_die(XQ_INPUT, "%s: no column \"%s\" in the header (the input must "
 		    "be the stream xq-validate writes)", R->in.name, R->c_code < 0 ?
@@ -1028,7 +1038,11 @@ static void
 pass(struct run *R, int index)
 {
 	struct input *in = &R->in;
-	const struct xq_prep prep = { key_record, key_end, R };
+	static union {
+		_Alignas(64) struct keying k;
+		char line[64];          /* the whole line, nothing else on it */
+	} keying;
+	const struct xq_prep prep = { key_record, key_end, &keying.k };
 	struct xq_ahead *ahead;
 	struct xq_rec *r;
 	struct row w;
@@ -1041,6 +1055,7 @@ pass(struct run *R, int index)
 	if (!index)
 		xq_out_rec(R->out, r);
 	off = xq_reader_offset(in->rd);
+	keying.k = R->keying;
 	ahead = xq_ahead_start(in->rd, &prep);
 	while ((r = xq_ahead_next(ahead)) != NULL) {
 		size_t len;
