@@ -1296,9 +1296,7 @@ put_line(struct xq_out *o, const char *s, size_t n)
 		xq_out_plain(o, s, n);
 		return;
 	}
-	xq_out_flush(o);
-	if (fwrite(s, 1, n, o->fp) != n)
-		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+	xq_out_bytes(o, s, n);
 	o->nfield = 1;
 }
 
@@ -1926,8 +1924,8 @@ main(int argc, char **argv)
 		write_county_table(&R, t);
 		xq_out_close(t);
 	}
-	if (why && (fflush(stdout) == EOF || ferror(stdout)))
-		xq_die(XQ_IO, "standard output: write error: %s", strerror(errno));
+	if (why)
+		xq_stdout_done();
 	summary(&R);
 	free_run(&R);
 	return R.flagged ? XQ_FLAGGED : XQ_OK;

@@ -849,8 +849,7 @@ rows_sheet(struct run *R, struct xq_reader *rd, const struct xq_rec *h,
 static void
 emit(struct xq_out *o, const char *s, size_t n)
 {
-	if (n > 0 && fwrite(s, 1, n, o->fp) != n)
-		xq_die(XQ_IO, "%s: write error: %s", o->path, strerror(errno));
+	xq_out_bytes(o, s, n);
 }
 
 static void

@@ -1303,3 +1303,39 @@ assert_nothing_ran() {
 	assert_nothing_ran
 	[[ ! -e out ]] || fail "out/ was made"
 }
+
+# ---- pipes -------------------------------------------------------------------
+
+# piped FILTER ARGS...: runs the filter into `head -n 1` on a province's
+# worth of records (more than a pipe holds), once as a shell leaves SIGPIPE
+# and once with it ignored (as some job runners do); prints the filter's two
+# exit statuses and keeps its messages in err.1 and err.2.
+piped() {
+	bash -c 'set +o pipefail; "$@" 2> err.1 | head -n 1 > /dev/null
+		echo "${PIPESTATUS[0]}"' _ "$@"
+	bash -c 'trap "" PIPE; "$@" 2> err.2 | head -n 1 > /dev/null
+		echo "${PIPESTATUS[0]}"' _ "$@"
+}
+
+@test "every filter piped into head -n 1 stops quietly: SIGPIPE, or exit 4 without a word when it is ignored" {
+	local S=$ROOT/samples/jilin-2020 f
+	xq-validate -q -p "$S" "$S"/submissions/*.csv > v.csv || [ $? -eq 1 ]
+	xq-dedupe -q v.csv > d.csv || [ $? -eq 1 ]
+	xq-classify-scope -q -p "$S" d.csv > s.csv || [ $? -eq 1 ]
+	# bigger streams: the province eight times over, before and after
+	# classify-scope (a pipe holds 64 KiB)
+	for f in d s; do
+		{ head -n 1 $f.csv; for _ in 1 2 3 4 5 6 7 8; do tail -n +2 $f.csv; done; } > big-$f.csv
+		assert [ "$(wc -c < big-$f.csv)" -gt 1000000 ]
+	done
+	for cmd in "xq-validate -q -p $S $S/submissions/*.csv" "xq-validate -q big-d.csv" \
+		"xq-dedupe -q big-d.csv" "xq-classify-scope -q -p $S big-d.csv" \
+		"xq-allocate-funds -q -p $S -b 150000 big-s.csv" \
+		"xq-summarize -g county,community -f table big-s.csv"; do
+		# shellcheck disable=SC2086
+		run piped $cmd
+		[[ $output == "$(printf '141\n4')" ]] ||
+			fail "$cmd: exit $output, not 141 and 4: $(cat err.1 err.2)"
+		[[ ! -s err.1 && ! -s err.2 ]] || fail "$cmd said: $(cat err.1 err.2)"
+	done
+}

@@ -887,6 +887,7 @@ make_bad_gb18030() {
 @test "--help > /dev/full exits 4: a write error is never silent" {
 	run --separate-stderr bash -c 'xq-validate --help > /dev/full'
 	assert_failure 4
+	assert_stderr 'xq-validate: standard output: write error: No space left on device'
 }
 
 @test "--version (-V) prints the version and exits 0; > /dev/full exits 4" {

@@ -62,11 +62,20 @@ xq_warn(const char *fmt, ...)
 }
 
 void
+xq_stdout_done(void)
+{
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return;
+	if (errno == EPIPE)
+		exit(XQ_IO);   /* the reader has all it wanted: say nothing */
+	xq_die(XQ_IO, "standard output: write error: %s", strerror(errno));
+}
+
+void
 xq_version(void)
 {
 	printf("%s (xiaoqu) %s\n", xq_prog, XQ_VERSION);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		xq_die(XQ_IO, "write error: %s", strerror(errno));
+	xq_stdout_done();
 	exit(XQ_OK);
 }
 
@@ -81,8 +90,7 @@ void
 xq_help(const char *usage)
 {
 	fputs(usage, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		xq_die(XQ_IO, "write error: %s", strerror(errno));
+	xq_stdout_done();
 	exit(XQ_OK);
 }
 

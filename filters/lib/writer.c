@@ -264,6 +264,14 @@ xq_out_flush(struct xq_out *o)
 	flush_buf(o);
 }
 
+void
+xq_out_bytes(struct xq_out *o, const void *s, size_t n)
+{
+	flush_buf(o);
+	if (n > 0 && fwrite(s, 1, n, o->fp) != n)
+		write_failed(o);
+}
+
 /* The field's text, after xq_out_field wrote its comma. */
 void
 xq_out_text(struct xq_out *o, const char *s, size_t n)

@@ -48,6 +48,9 @@ void xq_die(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void xq_warn(const char *fmt, ...);
 __attribute__((noreturn)) void xq_version(void);
+/* Flushes standard output; a write error there is exit 4 with a message,
+ * or without one when the reader of a pipe has gone (EPIPE). */
+void xq_stdout_done(void);
 /* Prints USAGE on stdout for --help, checks the write, exits 0. */
 __attribute__((noreturn)) void xq_help(const char *usage);
 /* Prints USAGE on stderr and exits 2: a bad command line. */
@@ -204,6 +207,8 @@ struct xq_out {
 struct xq_out *xq_out_open(const char *path, int flags);
 void xq_out_text(struct xq_out *o, const char *s, size_t n);
 void xq_out_flush(struct xq_out *o);
+/* Bytes as they are, after what is buffered, with the writer's checks. */
+void xq_out_bytes(struct xq_out *o, const void *s, size_t n);
 
 /* Writes one field, escaped and quoted as the output's form needs. Empty
  * fields and the comma before a field are handled here, inline: most
