@@ -1120,6 +1120,7 @@ static void
 validate_file(struct run *R, const char *path)
 {
 	struct file *F = xq_calloc(1, sizeof *F);
+	struct xq_ahead *ahead;
 	struct xq_rec *r;
 	int community = xq_schema_find(R->sc, "community"), i;
 
@@ -1136,7 +1137,8 @@ validate_file(struct run *R, const char *path)
 	if (strcmp(xq_reader_encoding(F->rd), "UTF-8") != 0 && !R->quiet)
 		xq_warn("%s: read as %s%s", F->name, xq_reader_encoding(F->rd),
 		    xq_reader_crlf(F->rd) ? ", CRLF" : "");
-	while ((r = xq_reader_next(F->rd)) != NULL) {
+	ahead = xq_ahead_start(F->rd, NULL);
+	while ((r = xq_ahead_next(ahead)) != NULL) {
 		if (xq_rec_blank(r) && r->problem == NULL)
 			R->blanks++;
 		else if (totals_row(R, r, community >= 0 ? F->src[community] : -1))
@@ -1146,6 +1148,7 @@ validate_file(struct run *R, const char *path)
 			F->data_rows++;
 		}
 	}
+	xq_ahead_stop(ahead);
 	for (i = 0; i < NTOTAL; i++)
 		if (F->has_top[i])
 			total_mismatch(R, F, F->top_line, i, F->top[i], F->sum[i], 0);

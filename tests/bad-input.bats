@@ -335,6 +335,21 @@ stream_of() {
 	assert_no_output out.csv rejects.csv
 }
 
+@test "validate: a 10 MB field after 3000 good rows (past what is read ahead): exit 3 naming its line, nothing written" {
+	{
+		echo "$HEAD"
+		for _ in $(seq 3000); do row; done
+		printf '220102,南关区,大字段,x,1988,7,219,13216,'
+		head -c 10485760 /dev/zero | tr '\0' a
+		printf ',1085.87,89%%\n'
+		row
+	} > in.csv
+	validate in.csv
+	assert_failure 3
+	assert_stderr 'xq-validate: in.csv:3002: a field longer than 1048576 bytes (is a closing quote missing?)'
+	assert_no_output out.csv rejects.csv
+}
+
 @test "validate: a quoted 10 MB field passes whole with --max-field 16 MiB" {
 	{
 		echo "$HEAD"
