@@ -16,8 +16,11 @@ $(OUT)/progress:
 
 $(OUT)/progress/%.csv: $(PROGRESS)/%.csv $(BIN)/xq-validate \
 		$(PROFILE_DIR)/counties.csv | $(OUT)/progress
-	$(Q)$(call finished,$(XQ)/xq-validate -s progress -p $(PROFILE_DIR) \
-		$(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $<,$(@:.csv=.log))
+	$(Q)$(XQ)/xq-validate --exit-zero --log $(@:.csv=.log) -s progress \
+		-p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $<
+# run by make itself, as plan.mk's validate is
+$(PROGRESS_VALID): private SHELL := /bin/sh
+$(PROGRESS_VALID): private .SHELLFLAGS := -c
 
 $(OUT)/progress.csv: $(PROGRESS_VALID)
 	$(Q)[ -n "$^" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }

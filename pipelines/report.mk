@@ -9,8 +9,11 @@
 # it has progress reports. Every chart is gnuplot's SVG, put inline: the page
 # is one file, linking only to the side files next to it.
 
-REPORT_BUDGET := $(or $(BUDGET),$(shell sed -n 's/^budget,\([^,\r]*\).*/\1/p' \
-	$(PROFILE_DIR)/settings.csv 2>/dev/null))
+# (settings.csv is read only when the report is wanted: make plan runs
+# this file too, and a process costs milliseconds.)
+REPORT_BUDGET := $(if $(filter report %report.html,$(MAKECMDGOALS)),$(or $(BUDGET), \
+	$(shell sed -n 's/^budget,\([^,\r]*\).*/\1/p' $(PROFILE_DIR)/settings.csv \
+	2>/dev/null)))
 REPORT_SECTIONS := $(if $(and $(SUBMITTED),$(REPORT_BUDGET)),plan) \
 	$(if $(REPORTED),evaluation)
 REPORT_INPUTS := $(if $(filter plan,$(REPORT_SECTIONS)),$(PLAN_OUTPUTS) \

@@ -962,3 +962,58 @@ make_bad_gb18030() {
 	assert_output out.csv
 	assert_equal "$(cat out.csv)" old
 }
+
+@test "the usage is the SYNOPSIS of the man page" {
+	local man=$BATS_TEST_DIRNAME/../man/xq-validate.1
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run bash -c 'mandoc -T ascii "$1" | col -bx | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" |
+		sed "1d;\$d" | tr -s " \n" "  " | sed "s/^ //; s/ $//"' _ "$man"
+	local synopsis=$output
+	run bash -c 'xq-validate --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//"'
+	assert_equal "$output" "$synopsis"
+}
+
+# ---- --log and --exit-zero (how make plan runs it) -------------------------
+
+@test "--log writes the messages and the summary to FILE, nothing to stderr, and no temporary file is left" {
+	mkdir o && cd o
+	printf '%s\n' "$HEAD" "$(row)" "$(row households=一百二十)" > in.csv
+	validate --log v.log -o out.csv in.csv
+	assert_failure 1
+	assert_stderr ''
+	assert_equal "$(cat v.log)" "$(printf '%s\n' \
+		'xq-validate: in.csv:3:households: "一百二十" is not a whole number (E103)' \
+		'xq-validate: 1 file, 2 records: 1 valid, 1 rejected (1 problem); 0 totals rows and 0 blank rows dropped; 0 warnings')"
+	run ls -A
+	assert_output "$(printf '%s\n' in.csv out.csv rejects.csv v.log)"
+}
+
+@test "--log: a message the run stops with goes to stderr too, and the log is whole" {
+	mkdir o && cd o
+	printf '%s\n' "$HEAD" "$(row community='"机械厂家属院')" > ../in.csv
+	validate --log v.log -o out.csv ../in.csv
+	assert_failure 3
+	assert_stderr 'xq-validate: in.csv:2: a quoted field that starts here is never closed'
+	assert_equal "$(cat v.log)" 'xq-validate: in.csv:2: a quoted field that starts here is never closed'
+	run ls -A
+	assert_output v.log
+}
+
+@test "--log into a folder that is not there is exit 4 with the message on stderr" {
+	printf '%s\n' "$HEAD" "$(row)" > in.csv
+	validate --log nothere/v.log -o out.csv in.csv
+	assert_failure 4
+	assert_stderr 'xq-validate: nothere/v.log: No such file or directory'
+	[[ ! -e out.csv ]]
+}
+
+@test "--exit-zero: rejected records and warnings exit 0; a fatal error still exits 3" {
+	printf '%s\n' "$HEAD" "$(row)" "$(row households=一百二十)" > in.csv
+	validate --exit-zero -o out.csv in.csv
+	assert_success
+	assert_stderr --partial '1 valid, 1 rejected'
+	assert_equal "$(wc -l < rejects.csv)" 2
+	printf '%s\n' "$HEAD" "$(row community='"机械厂家属院')" > bad.csv
+	validate --exit-zero -o out.csv bad.csv
+	assert_failure 3
+}

@@ -29,6 +29,53 @@ vsay(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* ---- messages to a file (--log) ---- */
+
+static char *log_path, *log_tmp;
+static int log_stderr = -1;   /* the standard error the log stands in for */
+
+/* At exit: the log renamed into place, whole. A log that could not be
+ * written is told where standard error was, and the run fails (exit 4). */
+static void
+log_done(void)
+{
+	int failed = fflush(stderr) == EOF || ferror(stderr), err = errno;
+
+	if (!failed && rename(log_tmp, log_path) != 0) {
+		failed = 1;
+		err = errno;
+	}
+	if (failed) {
+		dprintf(log_stderr, "%s: %s: %s\n", xq_prog, log_path, strerror(err));
+		unlink(log_tmp);
+		_exit(XQ_IO);   /* the other exit handlers have run (see below) */
+	}
+	free(log_tmp);
+	free(log_path);
+}
+
+void
+xq_log_to(const char *path)
+{
+	mode_t mask;
+	int fd;
+
+	log_tmp = xq_malloc(strlen(path) + 16);
+	sprintf(log_tmp, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(log_tmp)) < 0)
+		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	fflush(stderr);
+	if ((log_stderr = dup(2)) < 0 || dup2(fd, 2) < 0)
+		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
+	close(fd);
+	log_path = xq_strdup(path);
+	/* registered before any output is opened, so it runs after theirs */
+	atexit(log_done);
+}
+
 void
 xq_die(int status, const char *fmt, ...)
 {
@@ -45,6 +92,13 @@ xq_die(int status, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsay(fmt, ap);
 		va_end(ap);
+	}
+	if (log_stderr >= 0) {   /* and where standard error was: not missed */
+		dprintf(log_stderr, "%s: ", xq_prog);
+		va_start(ap, fmt);
+		vdprintf(log_stderr, fmt, ap);
+		va_end(ap);
+		dprintf(log_stderr, "\n");
 	}
 	if (xq_die_hook != NULL)
 		xq_die_hook(status);

@@ -48,6 +48,10 @@ void xq_die(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void xq_warn(const char *fmt, ...);
 __attribute__((noreturn)) void xq_version(void);
+/* Sends the messages to PATH instead of standard error (written under a
+ * temporary name and renamed as the program exits; call it before opening
+ * any output). A message the program dies with goes to standard error too. */
+void xq_log_to(const char *path);
 /* Flushes standard output; a write error there is exit 4 with a message,
  * or without one when the reader of a pipe has gone (EPIPE). */
 void xq_stdout_done(void);
