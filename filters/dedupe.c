@@ -96,14 +96,20 @@ struct history {
 	size_t n, cap;
 };
 
-/* What making a record's keys reads: the columns and the suffix rules. The
- * reading thread reads a copy of its own, on a cache line the other thread
- * does not write. */
+/* What making a record's keys reads: the columns and the suffix rules, set
+ * once the header is read. Both threads read it, on a cache line of its own
+ * that nothing writes while they run (struct run beside it is written for
+ * every record). */
 struct keying {
 	int c_source, c_line, c_code, c_name, c_addr;
 	int lead;                 /* source and line are the first two columns */
 	const struct xq_suffixes *suf;
 };
+static union {
+	_Alignas(64) struct keying k;
+	/* cppcheck-suppress unusedStructMember ; it fills the line, no more */
+	char line[64];
+} keying;
 
 /* The record in hand. */
 struct row {
@@ -124,7 +130,6 @@ struct run {
 	char **col;
 	size_t ncol;
 	int c_source, c_line, c_code, c_name, c_addr;
-	struct keying keying;
 	struct keys keys;
 	struct xq_keymap *sources;
 	char **source;
@@ -380,7 +385,7 @@ same_again(struct run *R, const struct row *w, uint32_t id, int county)
 	const struct xq_rec *r = again(R, id);
 	size_t n = xq_rec_len(r, R->c_code);
 
-	rec_keys(&R->keying, r, &R->again_nkey, &R->again_akey);
+	rec_keys(&keying.k, r, &R->again_nkey, &R->again_akey);
 	if (!same_text(&R->again_nkey, &R->nkey) ||
 	    !same_text(&R->again_akey, &R->akey))
 		return 0;
@@ -1059,7 +1064,7 @@ header(struct run *R, const struct xq_rec *h)
 	R->c_code = xq_rec_find(h, "county_code");
 	R->c_name = xq_rec_find(h, "community");
 	R->c_addr = xq_rec_find(h, "address");
-	R->keying = (struct keying){ R->c_source, R->c_line, R->c_code, R->c_name,
+	keying.k = (struct keying){ R->c_source, R->c_line, R->c_code, R->c_name,
 		R->c_addr, (R->c_source == 0 && R->c_line == 1) ||
 		(R->c_source == 1 && R->c_line == 0), R->suf };
 	if (R->c_code < 0 || R->c_name < 0)
@@ -1072,10 +1077,6 @@ static void
 pass(struct run *R, int index)
 {
 	struct input *in = &R->in;
-	static union {
-		_Alignas(64) struct keying k;
-		char line[64];          /* the whole line, nothing else on it */
-	} keying;
 	const struct xq_prep prep = { key_record, key_end, &keying.k };
 	struct xq_ahead *ahead;
 	struct xq_rec *r;
@@ -1089,7 +1090,6 @@ pass(struct run *R, int index)
 	if (!index)
 		xq_out_rec(R->out, r);
 	off = xq_reader_offset(in->rd);
-	keying.k = R->keying;
 	ahead = xq_ahead_start(in->rd, &prep);
 	while ((r = xq_ahead_next(ahead)) != NULL) {
 		size_t len;

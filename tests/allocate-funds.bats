@@ -496,10 +496,7 @@ EOF
 	run xq-allocate-funds --help
 	assert_success
 	assert_line --index 0 'usage: xq-allocate-funds [-q] -p PROFILE [-b BUDGET] [-S SCORES]'
-	usage=$(sed 's/^usage: //' <<<"$output" | tr -s ' \n' '  ')
-	synopsis=$(mandoc -T ascii "$ROOT/man/xq-allocate-funds.1" | col -b |
-		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ')
-	assert_equal "$(echo $usage)" "$(echo $synopsis)"
+	assert_usage_is_synopsis xq-allocate-funds
 	run xq-allocate-funds --version
 	assert_success
 	assert_output --regexp '^xq-allocate-funds \(xiaoqu\) '

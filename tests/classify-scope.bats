@@ -765,11 +765,7 @@ rule_lines() {
 }
 
 @test "the usage is the SYNOPSIS of the manual" {
-	local man=$BATS_TEST_DIRNAME/../man/xq-classify-scope.1
-	run bash -c "MANWIDTH=200 mandoc -T ascii '$man' | col -b | sed -n '/^SYNOPSIS/,/^\$/p' | sed 1d | tr -s ' \t\n' ' '"
-	local synopsis=$output
-	run bash -c 'xq-classify-scope --help | tr -s " \n" " " | sed "s/^usage: //; s/ $//"'
-	assert_equal "$output" "$(sed 's/^ //; s/ $//' <<<"$synopsis")"
+	assert_usage_is_synopsis xq-classify-scope
 }
 
 # ---- the manual's example and the samples ------------------------------------

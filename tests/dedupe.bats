@@ -556,13 +556,7 @@ many() {
 }
 
 @test "the usage is the SYNOPSIS of the man page" {
-	local man=$BATS_TEST_DIRNAME/../man/xq-dedupe.1
-	command -v mandoc >/dev/null || skip "mandoc is not installed"
-	run bash -c 'mandoc -T ascii "$1" | col -bx | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" |
-		sed "1d;\$d" | tr -s " \n" "  " | sed "s/^ //; s/ $//"' _ "$man"
-	local synopsis=$output
-	run bash -c 'xq-dedupe --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//"'
-	assert_equal "$output" "$synopsis"
+	assert_usage_is_synopsis xq-dedupe
 }
 
 # ---- the examples of the man page -----------------------------------------

@@ -151,6 +151,17 @@ if ! declare -F assert_stderr_line >/dev/null; then
 	}
 fi
 
+# assert_usage_is_synopsis TOOL: TOOL --help prints, after "usage: ", the
+# SYNOPSIS of man/TOOL.1 (spaces and line breaks aside).
+assert_usage_is_synopsis() {
+	local man=$BATS_TEST_DIRNAME/../man/$1.1 synopsis usage
+	command -v mandoc >/dev/null || fail "mandoc is not installed"
+	synopsis=$(MANWIDTH=200 mandoc -T ascii "$man" | col -bx |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' '   ')
+	usage=$("$1" --help | sed 's/^usage: //' | tr -s ' \n' '  ')
+	assert_equal "$(echo $usage)" "$(echo $synopsis)"
+}
+
 # assert_file_equal FILE EXPECTED: FILE's bytes are EXPECTED's (shows a diff).
 assert_file_equal() {
 	if ! cmp -s "$1" "$2"; then

@@ -652,10 +652,7 @@ prog.csv,4,229999,甲小区,excluded,county_code is not in the profile's registr
 	run xq-score-performance --help
 	assert_success
 	assert_line --index 0 'usage: xq-score-performance [-q] -p PROFILE -P PLAN [-i INDICATORS]'
-	usage=$(sed 's/^usage: //' <<<"$output" | tr -s ' \n' '  ')
-	synopsis=$(mandoc -T ascii "$ROOT/man/xq-score-performance.1" | col -b |
-		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ')
-	assert_equal "$(echo $usage)" "$(echo $synopsis)"
+	assert_usage_is_synopsis xq-score-performance
 	run xq-score-performance --version
 	assert_success
 	assert_output --regexp '^xq-score-performance \(xiaoqu\) [0-9]+\.[0-9]+\.[0-9]+$'

@@ -468,6 +468,7 @@ total                          2          2           2         0.00        2.00
 	summarize --help
 	assert_success
 	assert_line -n 0 'usage: xq-summarize [-p PROFILE] [-g COLUMN[,COLUMN...]] [-f csv|table|md]'
+	assert_usage_is_synopsis xq-summarize
 	run xq-summarize --version
 	assert_success
 	assert_output --regexp '^xq-summarize \(xiaoqu\) [0-9]'
