@@ -44,20 +44,22 @@
 
 SUBMISSIONS ?= $(PROFILE_DIR)/submissions
 
-# $(call refuse_unsafe,DIR): stops make when a name of DIR's *.csv and
+# $(call refuse_unsafe,DIR...): stops make when a name of a DIR's *.csv and
 # *.xlsx files (but Excel's lock files ~$X.xlsx) holds anything but letters,
 # digits, . _ - + , @ and non-ASCII text (Chinese, full-width brackets):
 # make splits a name at a space, and the shell would run $( ), ` and ; in
-# one. The names are given in double quotes. (One bash, no fork per file.)
+# one. The first such folder is named, and its names in double quotes.
+# (One bash for all the folders, no fork per file.)
 unsafe_names = $(strip $(shell shopt -s nullglob; LC_ALL=C; \
-	for f in $(1)/*.csv $(1)/*.xlsx; do n=$${f##*/}; \
+	for d in $(1); do u=; for f in "$$d"/*.csv "$$d"/*.xlsx; do n=$${f##*/}; \
 		case $$n in ('~$$'*) continue ;; esac; \
 		r=$${n//[A-Za-z0-9._+,@-]/}; r=$${r//[$$'\x80'-$$'\xff']/}; \
-		[ -z "$$r" ] || printf '"%s" ' "$$n"; done))
-refuse_unsafe = $(if $(call unsafe_names,$(1)),$(error $(1): file names with a \
-	space or a character the shell would act on cannot be read safely: \
-	$(call unsafe_names,$(1)); rename them with letters, digits, Chinese text \
-	and . _ - + , @ only))
+		[ -z "$$r" ] || { printf -v q '"%s" ' "$$n"; u+=$$q; }; done; \
+		[ -z "$$u" ] || { printf '%s: file names with a space or a character the shell would act on cannot be read safely: %s' "$$d" "$$u"; break; }; \
+	done))
+refuse_unsafe = $(call refuse_names,$(call unsafe_names,$(1)))
+refuse_names = $(if $(1),$(error $(1); rename them with letters, digits, \
+	Chinese text and . _ - + , @ only))
 # Excel's lock files (~$X.xlsx, while X.xlsx is open) are no submissions.
 CSV_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.csv)))
 XLSX_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.xlsx)))
@@ -112,9 +114,8 @@ PLAN_OUTPUTS := $(addprefix $(OUT)/,plan.csv plan-table.csv plan.txt \
 # one went. The temporary files a killed run left behind are removed.
 # (One bash, one stat, one rm: some milliseconds.)
 ifneq ($(PIPELINE_RUN),)
-$(call refuse_unsafe,$(SUBMISSIONS))
-# and the progress reports of make evaluation (evaluation.mk)
-$(call refuse_unsafe,$(or $(PROGRESS),$(PROFILE_DIR)/progress))
+# the submissions, and the progress reports of make evaluation (evaluation.mk)
+$(call refuse_unsafe,$(SUBMISSIONS) $(or $(PROGRESS),$(PROFILE_DIR)/progress))
 ifneq ($(DOUBLED),)
 $(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
 	the one that is not the submission)
@@ -205,6 +206,9 @@ $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
 
 plan: export XQ_IGNORED = $(strip $(IGNORED))
+# The audit run by make itself, no shell around it.
+plan: private SHELL := /bin/sh
+plan: private .SHELLFLAGS := -c
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
 	$(Q)$(if $(IGNORED),echo "plan: left alone in $(SUBMISSIONS) (only *.csv and" \
 		"*.xlsx are read): $$XQ_IGNORED" >&2)

@@ -462,23 +462,25 @@ many() {
 	} > in.csv
 }
 
-@test "keys hold across read-ahead batches: copies 5000 records apart, from a file, a pipe and with -k last" {
-	many 5000
-	printf '%s\n' "$(sed -n 2p in.csv | sed 's/^南关区.csv,2,/南关区.csv,5002,/')" >> in.csv
+@test "keys hold across read-ahead batches: copies 14000 records apart, from a file, a pipe and with -k last" {
+	many 14000
+	printf '%s\n' "$(sed -n 2p in.csv | sed 's/^南关区.csv,2,/南关区.csv,14002,/')" >> in.csv
+	# over a megabyte: a file that size is read ahead in a second thread
+	assert [ "$(wc -c < in.csv)" -gt 1048576 ]
 	dedupe in.csv
 	assert_success
-	assert_equal "$(printf '%s\n' "$output" | wc -l)" 5001
-	assert_equal "$output" "$(head -n 5001 in.csv)"
-	assert_stderr 'xq-dedupe: 5001 records: 5000 kept, 1 dropped (1 copy, 0 conflicts, 0 renovated earlier); 0 cross-county flags'
-	assert_dups '南关区.csv,5002,南关区.csv,2,exact copy,220102,机械厂1号院|建设街1号,dropped,机械厂1号院,建设街1号'
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 14001
+	assert_equal "$output" "$(head -n 14001 in.csv)"
+	assert_stderr 'xq-dedupe: 14001 records: 14000 kept, 1 dropped (1 copy, 0 conflicts, 0 renovated earlier); 0 cross-county flags'
+	assert_dups '南关区.csv,14002,南关区.csv,2,exact copy,220102,机械厂1号院|建设街1号,dropped,机械厂1号院,建设街1号'
 	cat in.csv | xq-dedupe -q > pipe.out
 	assert_equal "$(cat pipe.out)" "$output"
 	xq-dedupe -q -k last in.csv > last.out
-	assert_equal "$(cat last.out)" "$( (head -n 1 in.csv; sed -n '3,5002p' in.csv) )"
+	assert_equal "$(cat last.out)" "$( (head -n 1 in.csv; sed -n '3,14002p' in.csv) )"
 }
 
 @test "a line the reader cannot read, deep in the input, stops the run there with exit 3" {
-	many 4000
+	many 14000   # over a megabyte: read ahead in a second thread
 	sed -i "3001s/机械厂3000号院/$(printf 'A%.0s' {1..1100})/" in.csv
 	dedupe --max-field 1024 in.csv
 	assert_failure 3

@@ -16,6 +16,7 @@
 
 #include "xq.h"
 
+#define INLINE_BYTES (1024 * 1024)   /* files smaller are read inline */
 #define BATCHES 4
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (256 * 1024)
@@ -64,6 +65,10 @@ struct xq_ahead {
 	int64_t offset;         /* after the record handed out last */
 	struct xq_rec rec;      /* the record handed out, over its batch */
 	size_t rcap;
+	/* reading inline, in the caller's thread */
+	int inline_read;
+	struct xq_rec *now;     /* the record handed out last */
+	struct xq_buf own;      /* what prep made of it */
 };
 
 /* The fields of R, one after the other, each ended by a NUL: those of a
@@ -225,11 +230,17 @@ struct xq_ahead *
 xq_ahead_start(struct xq_reader *rd, const struct xq_prep *prep)
 {
 	struct xq_ahead *a = xq_calloc(1, sizeof *a);
+	int64_t left;
 	int err;
 
 	a->rd = rd;
 	a->prep = prep;
 	a->offset = xq_reader_offset(rd);
+	left = xq_reader_left(rd);
+	if (left >= 0 && left < INLINE_BYTES) {
+		a->inline_read = 1;
+		return a;
+	}
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->filled, NULL);
 	pthread_cond_init(&a->emptied, NULL);
@@ -293,6 +304,11 @@ xq_ahead_next(struct xq_ahead *a)
 {
 	struct batch *b = &a->b[a->take];
 
+	if (a->inline_read) {
+		a->now = xq_reader_next(a->rd);
+		a->offset = xq_reader_offset(a->rd);
+		return a->now;
+	}
 	for (;;) {
 		if (a->next == 0) {   /* a batch handed out stays full */
 			pthread_mutex_lock(&a->lock);
@@ -319,8 +335,14 @@ xq_ahead_next(struct xq_ahead *a)
 }
 
 const char *
-xq_ahead_prepared(const struct xq_ahead *a, size_t *len)
+xq_ahead_prepared(struct xq_ahead *a, size_t *len)
 {
+	if (a->inline_read) {
+		a->own.len = 0;
+		a->prep->fn(a->prep->ctx, a->now, &a->own);
+		*len = a->own.len;
+		return a->own.p;
+	}
 	*len = a->cur->prep_len;
 	return a->b[a->take].prepped.p + a->cur->prep;
 }
@@ -331,7 +353,7 @@ xq_ahead_peek(const struct xq_ahead *a, size_t k, size_t *len)
 	const struct batch *b = &a->b[a->take];
 	size_t i = a->next - 1 + k;
 
-	if (i >= b->nrec)
+	if (a->inline_read || i >= b->nrec)
 		return NULL;
 	*len = b->rec[i].prep_len;
 	return b->prepped.p + b->rec[i].prep;
@@ -350,6 +372,11 @@ xq_ahead_stop(struct xq_ahead *a)
 
 	if (a == NULL)
 		return;
+	if (a->inline_read) {
+		xq_buf_free(&a->own);
+		free(a);
+		return;
+	}
 	pthread_mutex_lock(&a->lock);
 	a->stop = 1;
 	pthread_cond_broadcast(&a->emptied);

@@ -885,6 +885,16 @@ xq_reader_offset(const struct xq_reader *r)
 	return r->consumed + (int64_t)r->in_pos;
 }
 
+int64_t
+xq_reader_left(const struct xq_reader *r)
+{
+	struct stat st;
+
+	if (fstat(fileno(r->fp), &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return (int64_t)st.st_size - xq_reader_offset(r);
+}
+
 long
 xq_reader_lines(const struct xq_reader *r)
 {

@@ -155,6 +155,9 @@ long xq_reader_lines(const struct xq_reader *r);  /* physical lines read */
 /* Bytes read up to the end of the last line read: where the next record,
  * or the blank lines before it, start. */
 int64_t xq_reader_offset(const struct xq_reader *r);
+/* Bytes of a regular file not read yet (as far as the file's size says:
+ * it may start at an offset, or grow), or -1 for a pipe or a terminal. */
+int64_t xq_reader_left(const struct xq_reader *r);
 long xq_reader_blank_lines(const struct xq_reader *r);
 void xq_reader_close(struct xq_reader *r);
 
@@ -165,7 +168,8 @@ void xq_reader_close(struct xq_reader *r);
  * as xq_reader_next would, and dies where the reader would have died;
  * xq_ahead_offset is xq_reader_offset after the record given last. Leave
  * RD alone until xq_ahead_stop, which ends the thread (when it is blocked
- * on a read, once that read returns). */
+ * on a read, once that read returns). A file of less than a megabyte is
+ * read in the calling thread: a thread costs more than it saves there. */
 struct xq_ahead;
 /* Work a filter does on each record before it uses it, which can be done
  * in either thread (ahead.c gives it to the one with time to spare): fn
@@ -180,7 +184,7 @@ struct xq_ahead *xq_ahead_start(struct xq_reader *rd, const struct xq_prep *prep
 struct xq_rec *xq_ahead_next(struct xq_ahead *a);
 /* What prep's fn made of the record given last; of the record K after it
  * when that one is at hand (NULL when not), to look up ahead of time. */
-const char *xq_ahead_prepared(const struct xq_ahead *a, size_t *len);
+const char *xq_ahead_prepared(struct xq_ahead *a, size_t *len);
 const char *xq_ahead_peek(const struct xq_ahead *a, size_t k, size_t *len);
 int64_t xq_ahead_offset(const struct xq_ahead *a);
 void xq_ahead_stop(struct xq_ahead *a);
