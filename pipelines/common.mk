@@ -22,10 +22,6 @@ XQ := $(abspath $(BIN))
 BUILD_GOALS := all clean check test-deps bench fuzz lint valgrind install uninstall
 PIPELINE_RUN := $(filter-out $(BUILD_GOALS),$(MAKECMDGOALS))
 
-# $(call tolerate,COMMAND): run COMMAND, accept exit status 1 (some records
-# rejected or flagged). STRICT=1 is read once every output is written.
-tolerate = { $(1); } || [ $$? -eq 1 ]
-
 # $(call rejected_count,LOG...): the records validate rejected, summed from
 # the summary lines of its logs (as pipelines/audit reads them).
 rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \

@@ -175,7 +175,8 @@ include pipelines/xlsx.mk
 $(OUT)/valid.csv: $(VALIDATED) $(OUT)/submissions.list
 	$(Q)[ -n "$(VALIDATED)" ] || { echo "plan: no submissions (*.csv, *.xlsx)" \
 		"in $(SUBMISSIONS)" >&2; exit 1; }
-	$(Q)$(call finished,$(XQ)/xq-validate -q -p $(PROFILE_DIR) -o $@ $(VALIDATED),$(OUT)/merge.log)
+	$(Q)$(XQ)/xq-validate -q --exit-zero --log $(OUT)/merge.log -p $(PROFILE_DIR) \
+		-o $@ $(VALIDATED)
 
 # The counties' rejects under one header, and their logs one after the other.
 $(OUT)/rejects.csv $(OUT)/validate.log &: $(VALIDATED) $(OUT)/submissions.list

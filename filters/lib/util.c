@@ -54,19 +54,35 @@ log_done(void)
 	free(log_path);
 }
 
-void
-xq_log_to(const char *path)
+int
+xq_temp_beside(const char *path, char **tmp)
 {
 	mode_t mask;
-	int fd;
+	int fd, err;
 
-	log_tmp = xq_malloc(strlen(path) + 16);
-	sprintf(log_tmp, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(log_tmp)) < 0)
-		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
+	*tmp = xq_malloc(strlen(path) + 16);
+	sprintf(*tmp, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		err = errno;
+		free(*tmp);
+		*tmp = NULL;
+		errno = err;
+		return -1;
+	}
+	/* mkstemp makes it 0600: the mode a new file of the user's gets */
 	mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
+void
+xq_log_to(const char *path)
+{
+	int fd;
+
+	if ((fd = xq_temp_beside(path, &log_tmp)) < 0)
+		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
 	fflush(stderr);
 	if ((log_stderr = dup(2)) < 0 || dup2(fd, 2) < 0)
 		xq_die(XQ_IO, "%s: %s", path, strerror(errno));

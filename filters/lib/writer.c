@@ -142,7 +142,6 @@ xq_out_open(const char *path, int flags)
 {
 	struct xq_out *o = xq_calloc(1, sizeof *o);
 	struct stat st;
-	mode_t mask;
 	int fd;
 
 	o->flags = flags;
@@ -160,9 +159,8 @@ xq_out_open(const char *path, int flags)
 		}
 	} else {
 		o->path = path;
-		o->tmp = xq_malloc(strlen(path) + 16);
-		sprintf(o->tmp, "%s.tmpXXXXXX", path);
-		if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+		if ((fd = xq_temp_beside(path, &o->tmp)) < 0 ||
+		    (o->fp = fdopen(fd, "w")) == NULL) {
 			int err = errno;
 
 			if (fd >= 0)
@@ -171,9 +169,6 @@ xq_out_open(const char *path, int flags)
 			free(o);
 			xq_die(XQ_IO, "%s: %s", path, strerror(err));
 		}
-		mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
 		track(o, 1);
 	}
 	if ((flags & XQ_WRITE_BOM_CRLF) && fputs("\xEF\xBB\xBF", o->fp) == EOF)

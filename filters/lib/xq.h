@@ -48,6 +48,10 @@ void xq_die(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void xq_warn(const char *fmt, ...);
 __attribute__((noreturn)) void xq_version(void);
+/* Creates PATH.tmpXXXXXX for a file to be renamed to PATH when whole, with
+ * the mode a new file gets; returns its descriptor and sets *TMP (to free),
+ * or -1 with errno set. */
+int xq_temp_beside(const char *path, char **tmp);
 /* Sends the messages to PATH instead of standard error (written under a
  * temporary name and renamed as the program exits; call it before opening
  * any output). A message the program dies with goes to standard error too. */
