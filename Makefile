@@ -15,9 +15,12 @@ SHELL := bash
 # make run by this one shares its jobs instead.
 # (The processors are counted in /proc/cpuinfo by make itself, where there
 # is one: starting nproc costs more than the rest of reading this file.)
-ifeq ($(filter -j% j%,$(MAKEFLAGS))$(filter-out 0,$(MAKELEVEL)),)
 CPUS := $(words $(filter processor,$(if $(wildcard /proc/cpuinfo),$(file < /proc/cpuinfo))))
-MAKEFLAGS += -j$(if $(filter-out 0,$(CPUS)),$(CPUS),$(shell nproc 2>/dev/null || echo 1))
+ifeq ($(CPUS),0)
+CPUS := $(shell nproc 2>/dev/null || echo 1)
+endif
+ifeq ($(filter -j% j%,$(MAKEFLAGS))$(filter-out 0,$(MAKELEVEL)),)
+MAKEFLAGS += -j$(CPUS)
 endif
 .DELETE_ON_ERROR:
 .SECONDARY:

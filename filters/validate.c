@@ -78,7 +78,9 @@ static const char *const usage_text =
 "usage: xq-validate [-q] [-p PROFILE] [-s submission|progress|FILE]\n"
 "                   [-e auto|utf-8|gb18030] [-y YEAR] [-r REJECTS] [-o OUT]\n"
 "                   [--excel] [--max-field BYTES] [--log FILE] [--exit-zero]\n"
-"                   [FILE ...]\n";
+"                   [FILE ...]\n"
+"       xq-validate --each -o OUT [-r REJECTS] [--log FILE] [option ...]\n"
+"                   FILE ...\n";
 
 /* ---- reporting ---- */
 
@@ -1264,6 +1266,147 @@ summary(struct run *R)
 	    R->warnings, R->warnings == 1 ? "" : "s");
 }
 
+/* Validates FILES (none: standard input) into one stream at OUT, and one
+ * rejects file at REJ when it is not NULL; returns 1 when records were
+ * rejected or warned about, else 0. */
+static int
+run_files(struct run *R, int n, char **files, const char *out, const char *rej,
+    int excel)
+{
+	int i, flagged;
+
+	R->files = R->records = R->valid = R->rejected = R->problems = 0;
+	R->totals = R->blanks = R->warnings = 0;
+	R->header_done = 0;
+	R->out = xq_out_open(out, 0);
+	R->rej = rej == NULL ? NULL : xq_out_open(rej, XQ_WRITE_EXCEL |
+	    (excel ? XQ_WRITE_BOM_CRLF : 0));
+	scan_headers(R, n, files);
+	if (n == 0)
+		validate_file(R, "-");
+	for (i = 0; i < n; i++)
+		validate_file(R, files[i]);
+	if (R->rej)
+		xq_out_close(R->rej);
+	xq_out_close(R->out);
+	summary(R);
+	flagged = R->rejected || R->warnings;
+	for (i = 0; i < R->nextra; i++)
+		free(R->extra[i]);
+	R->nextra = 0;
+	return flagged;
+}
+
+/* ---- --each: every FILE a run of its own ---- */
+
+/* What % stands for in the output names of --each: FILE's name without
+ * its folder and its extension (东丰县 for submissions/东丰县.csv). */
+static size_t
+stem_len(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot != NULL && dot != name ? (size_t)(dot - name) : strlen(name);
+}
+
+/* PATTERN with every % replaced by FILE's stem (caller frees). */
+static char *
+each_path(const char *pattern, const char *file)
+{
+	const char *name = xq_basename(file), *p;
+	size_t n = stem_len(name);
+	struct xq_buf b = { 0 };
+
+	for (p = pattern; *p != '\0'; p++) {
+		if (*p == '%')
+			xq_buf_add(&b, name, n);
+		else
+			xq_buf_addc(&b, *p);
+	}
+	xq_buf_str(&b);
+	return b.p;
+}
+
+/* Orders pointers to operands by their stem, then by where they stand. */
+static int
+by_stem(const void *a, const void *b)
+{
+	char **const *p = a, **const *q = b;
+	const char *x = xq_basename(**p), *y = xq_basename(**q);
+	size_t m = stem_len(x), n = stem_len(y);
+	int c = memcmp(x, y, m < n ? m : n);
+
+	if (c == 0)
+		c = (m > n) - (m < n);
+	return c != 0 ? c : (*p > *q) - (*p < *q);
+}
+
+static int
+same_stem(const char *a, const char *b)
+{
+	const char *x = xq_basename(a), *y = xq_basename(b);
+	size_t n = stem_len(x);
+
+	return n == stem_len(y) && memcmp(x, y, n) == 0;
+}
+
+/* The command line of --each, or a usage error (exit 2): every output
+ * named with %, and no two FILEs that would write the same outputs. */
+static void
+check_each(int n, char **files, const char *out, const char *rej,
+    const char *log)
+{
+	char ***sorted;   /* where the operands are, by stem */
+	int i;
+
+	if (out == NULL || strchr(out, '%') == NULL)
+		xq_die(XQ_USAGE, "--each: -o must name the stream of each FILE, "
+		    "with %% for its name (-o valid/%%.csv)");
+	if ((rej != NULL && strchr(rej, '%') == NULL) ||
+	    (log != NULL && strchr(log, '%') == NULL))
+		xq_die(XQ_USAGE, "--each: -r and --log must have %% in them too, "
+		    "for each FILE's name");
+	if (n == 0)
+		xq_die(XQ_USAGE, "--each: no FILE to validate");
+	sorted = xq_malloc((size_t)n * sizeof *sorted);
+	for (i = 0; i < n; i++) {
+		if (strcmp(files[i], "-") == 0)
+			xq_die(XQ_USAGE, "--each: standard input has no name for %%");
+		sorted[i] = &files[i];
+	}
+	qsort(sorted, (size_t)n, sizeof *sorted, by_stem);
+	for (i = 1; i < n; i++)
+		if (same_stem(*sorted[i - 1], *sorted[i]))
+			xq_die(XQ_USAGE, "--each: %s and %s would write the same files",
+			    *sorted[i - 1], *sorted[i]);
+	free(sorted);
+}
+
+/* Each FILE as if xq-validate were run on it alone, in one process: a
+ * province's counties cost one start, not a hundred. */
+static int
+run_each(struct run *R, int n, char **files, const char *out, const char *rej,
+    const char *log, int excel)
+{
+	int i, flagged = 0;
+	char *o, *r;
+
+	check_each(n, files, out, rej, log);
+	for (i = 0; i < n; i++) {
+		if (log != NULL) {
+			o = each_path(log, files[i]);
+			xq_log_to(o);
+			free(o);
+		}
+		o = each_path(out, files[i]);
+		r = rej == NULL ? NULL : each_path(rej, files[i]);
+		flagged |= run_files(R, 1, files + i, o, r, excel);
+		free(o);
+		free(r);
+	}
+	return flagged;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1274,12 +1417,13 @@ main(int argc, char **argv)
 		{ "max-field", required_argument, NULL, 'M' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "exit-zero", no_argument, NULL, 'Z' },
+		{ "each", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run R = { 0 };
 	const char *profile = NULL, *schema = "submission", *out = NULL, *rej = NULL;
 	const char *log = NULL;
-	int c, excel = 0, exit_zero = 0, i;
+	int c, excel = 0, exit_zero = 0, each = 0, flagged;
 
 	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "hVe:o:p:qr:s:y:", longopts, NULL)) != -1) {
@@ -1294,6 +1438,7 @@ main(int argc, char **argv)
 		case 'X': excel = 1; break;
 		case 'L': log = optarg; break;
 		case 'Z': exit_zero = 1; break;
+		case 'E': each = 1; break;
 		case 'M': xq_max_field = (size_t)xq_opt_long("--max-field", optarg, 1024,
 		    1L << 30); break;
 		case 'V': xq_version();
@@ -1304,7 +1449,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (log)
+	if (log && !each)
 		xq_log_to(log);
 	if (profile)
 		R.prof = xq_profile_load(profile);
@@ -1313,24 +1458,14 @@ main(int argc, char **argv)
 	R.sc = xq_schema_load(schema, R.prof);
 	find_columns(&R);
 	load_limits(&R);
-	R.out = xq_out_open(out, 0);
-	if (rej)
-		R.rej = xq_out_open(rej, XQ_WRITE_EXCEL | (excel ? XQ_WRITE_BOM_CRLF : 0));
-	scan_headers(&R, argc, argv);
-	if (argc == 0)
-		validate_file(&R, "-");
-	for (i = 0; i < argc; i++)
-		validate_file(&R, argv[i]);
-	if (R.rej)
-		xq_out_close(R.rej);
-	xq_out_close(R.out);
-	summary(&R);
+	if (each)
+		flagged = run_each(&R, argc, argv, out, rej, log, excel);
+	else
+		flagged = run_files(&R, argc, argv, out, rej, excel);
 	xq_re_free(R.year_re);
 	xq_re_free(R.date_re);
 	xq_re_free(R.total_re);
 	xq_schema_free(R.sc);
 	xq_profile_free(R.prof);
-	for (i = 0; i < R.nextra; i++)
-		free(R.extra[i]);
-	return (R.rejected || R.warnings) && !exit_zero ? XQ_FLAGGED : XQ_OK;
+	return flagged && !exit_zero ? XQ_FLAGGED : XQ_OK;
 }

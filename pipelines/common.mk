@@ -35,5 +35,58 @@ rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 finished = { $(1); } 2> $(2).tmp || [ $$? -eq 1 ] || { cat $(2).tmp >&2; exit 1; }; \
 	mv $(2).tmp $(2)
 
+# ---- validating a folder of sheets, in parts ----------------------------------
+# xq-validate --each validates many sheets in one process, each as if it
+# were run on it alone: a process costs milliseconds on some machines, and
+# a province sends a hundred sheets. The sheets are dealt round-robin into
+# as many parts as there are processors, for make -j to run side by side.
+#
+# Part K of the sheets validated into DIR is made by DIR.partK, a stamp that
+# names its sheets. It validates again the sheets whose input is newer than
+# the stamp ($?) and those with an output missing, and all of its sheets
+# when xq-validate or counties.csv is newer or the part's list of sheets is
+# not the one the stamp names (a county added or gone). The stamp is written
+# as the recipe starts (not under make -n or -q) and removed by
+# .DELETE_ON_ERROR when xq-validate fails or is interrupted.
+
+PART_IDS := $(wordlist 1,$(CPUS),1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 \
+	20 21 22 23 24 25 26 27 28 29 30 31 32)
+# $(call parts_of,NAMES): the parts that get at least one of NAMES
+parts_of = $(wordlist 1,$(words $(1)),$(PART_IDS))
+# $(call dealt,K,NAMES): the NAMES of part K
+dealt = $(patsubst $(1)/%,%,$(filter $(1)/%,$(join $(addsuffix /,$(wordlist 1, \
+	$(words $(2)),$(foreach n,$(2),$(PART_IDS)))),$(2))))
+# $(call stamps,DIR,NAMES): the stamps of the parts of DIR
+stamps = $(addprefix $(1).part,$(call parts_of,$(2)))
+# $(call outputs_missing,DIR,NAMES): the NAMES without all three outputs
+outputs_missing = $(strip $(foreach n,$(2),$(if $(word 3,$(wildcard $(1)/$(n).csv \
+	$(1)/$(n).rejects $(1)/$(n).log)),,$(n))))
+# $(call list_changed,STAMP,NAMES): not empty when STAMP names other sheets
+list_changed = $(strip $(foreach l,$(file < $(1)),$(filter-out $(2),$(l))) \
+	$(filter-out $(file < $(1)),$(2)))
+dry_run = $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
+VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv
+
+# $(call validate_part,DIR,K,NAMES,PREREQUISITES,INPUT,COMMAND): the rule of
+# part K; PREREQUISITES and INPUT are the names of functions of a sheet's
+# name: what it is made from, and the file xq-validate reads. A part's
+# redo list is worked out when the makefile is read (all, missing), but for
+# $?. make runs the command itself, with no shell.
+define validate_part
+$(1).part$(2): $(foreach n,$(3),$(call $(4),$(n))) $(VALIDATE_DEPS) \
+		$(if $(call list_changed,$(1).part$(2),$(3))$(call outputs_missing,$(1),$(3)),FORCE) | $(1)
+	$$(if $$(dry_run),,$$(file >$$@,$(3)))
+	$$(Q)$(6) --each -o $(1)/%.csv -r $(1)/%.rejects --log $(1)/%.log \
+		$$(foreach n,$$(if $$(filter $(VALIDATE_DEPS),$$?)$(call list_changed,$(1).part$(2),$(3)),$(3), \
+		$$(sort $$(filter $(3),$$(basename $$(notdir $$?))) $(call outputs_missing,$(1),$(3)))),$$(call $(5),$$(n)))
+$(1).part$(2): private SHELL := /bin/sh
+$(1).part$(2): private .SHELLFLAGS := -c
+endef
+# $(call validate_parts,DIR,NAMES,PREREQUISITES,INPUT,COMMAND)
+validate_parts = $(foreach k,$(call parts_of,$(2)),$(eval $(call validate_part,$(1),$(k),$(call dealt,$(k),$(2)),$(3),$(4),$(5))))
+
+FORCE:
+.PHONY: FORCE
+
 $(OUT) $(OUT)/valid $(OUT)/xlsx:
 	@mkdir -p $@

@@ -1,6 +1,6 @@
 # evaluation.mk - from progress reports to the county evaluation (SPEC §5).
 #
-#   progress/*.csv ─ validate -s progress (one county at a time) ─ merge
+#   progress/*.csv ─ validate -s progress (each county on its own) ─ merge
 #     ─ score-performance (joined to the profile's plan rows: scoped.csv of
 #       plan.mk) ─ summarize ─▶ out/<profile>/evaluation.csv, evaluation.txt
 #
@@ -14,20 +14,19 @@ PROGRESS_VALID := $(patsubst $(PROGRESS)/%.csv,$(OUT)/progress/%.csv,$(REPORTED)
 $(OUT)/progress:
 	@mkdir -p $@
 
-$(OUT)/progress/%.csv: $(PROGRESS)/%.csv $(BIN)/xq-validate \
-		$(PROFILE_DIR)/counties.csv | $(OUT)/progress
-	$(Q)$(XQ)/xq-validate --exit-zero --log $(@:.csv=.log) -s progress \
-		-p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $<
-# run by make itself, as plan.mk's validate is
-$(PROGRESS_VALID): private SHELL := /bin/sh
-$(PROGRESS_VALID): private .SHELLFLAGS := -c
+# in parts, as plan.mk validates the submissions (common.mk)
+REPORTS := $(basename $(notdir $(REPORTED)))
+progress_in = $(PROGRESS)/$(1).csv
+$(call validate_parts,$(OUT)/progress,$(REPORTS),progress_in,progress_in,\
+	$(XQ)/xq-validate --exit-zero -s progress -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
+PROGRESS_PARTS := $(call stamps,$(OUT)/progress,$(REPORTS))
 
-$(OUT)/progress.csv: $(PROGRESS_VALID)
-	$(Q)[ -n "$^" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }
-	$(Q)$(XQ)/xq-validate -q --exit-zero -s progress -p $(PROFILE_DIR) -o $@ $^
+$(OUT)/progress.csv: $(PROGRESS_PARTS)
+	$(Q)[ -n "$(PROGRESS_VALID)" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }
+	$(Q)$(XQ)/xq-validate -q --exit-zero -s progress -p $(PROFILE_DIR) -o $@ $(PROGRESS_VALID)
 
-$(OUT)/progress-rejects.csv: $(PROGRESS_VALID)
-	$(Q)awk 'FNR > 1 || NR == 1' $(^:.csv=.rejects) > $@.tmp && mv $@.tmp $@
+$(OUT)/progress-rejects.csv: $(PROGRESS_PARTS)
+	$(Q)awk 'FNR > 1 || NR == 1' $(PROGRESS_VALID:.csv=.rejects) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
 		$(OUT)/scoped.csv $(BIN)/xq-score-performance

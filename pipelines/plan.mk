@@ -140,46 +140,33 @@ endif
 $(OUT)/valid/%.src: ;
 $(OUT)/submissions.list: ;
 
-# ---- validate, one submission at a time ----------------------------------------
+# ---- validate, each submission on its own --------------------------------------
 # valid/X.csv is the stream of X's valid records, valid/X.rejects its
 # problems and valid/X.log what validate said about it. Records from X.xlsx
 # carry source X.csv and the line in xlsx/X.csv, kept for that.
-# One process a county, run by make itself with no shell (a process costs
-# milliseconds on some machines, and a province has a hundred counties):
-# xq-validate writes its messages to the log itself (--log: under a
-# temporary name, renamed as it ends; a message it dies with goes to the
-# terminal too), and records it rejected are a result here, not a failure
-# (--exit-zero; STRICT=1 reads the logs). Without a character the shell
-# would act on, make runs a command line itself when its shell is sh.
-validate = $(XQ)/xq-validate --exit-zero --log $(@:.csv=.log) -p $(PROFILE_DIR) \
-	$(if $(YEAR),-y $(YEAR)) -r $(@:.csv=.rejects) -o $@ $<
-$(VALIDATED): private SHELL := /bin/sh
-$(VALIDATED): private .SHELLFLAGS := -c
-VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv
-
-$(NAMES_CSV:%=$(OUT)/valid/%.csv): \
-		$(OUT)/valid/%.csv: $(SUBMISSIONS)/%.csv $(OUT)/valid/%.src $(VALIDATE_DEPS) \
-		| $(OUT)/valid
-	$(Q)$(validate)
-
-$(NAMES_XLSX:%=$(OUT)/valid/%.csv): \
-		$(OUT)/valid/%.csv: $(OUT)/xlsx/%.csv $(OUT)/valid/%.src $(VALIDATE_DEPS) \
-		| $(OUT)/valid
-	$(Q)$(validate)
+# The submissions are validated in parts, one xq-validate --each a part
+# (common.mk), with no shell around it: each writes a county's messages to
+# its log, and records it rejected are a result here, not a failure
+# (--exit-zero; STRICT=1 reads the logs).
+submission_in = $(if $(filter $(1),$(NAMES_XLSX)),$(OUT)/xlsx,$(SUBMISSIONS))/$(1).csv
+submission_from = $(call submission_in,$(1)) $(OUT)/valid/$(1).src
+$(call validate_parts,$(OUT)/valid,$(NAMES),submission_from,submission_in,\
+	$(XQ)/xq-validate --exit-zero -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
+VALID_PARTS := $(call stamps,$(OUT)/valid,$(NAMES))
 
 include pipelines/xlsx.mk
 
 # ---- the province --------------------------------------------------------------
 # Every county's records in one stream. xq-validate reads its own output
 # unchanged and lines up the columns that only some counties sent (序号, 备注).
-$(OUT)/valid.csv: $(VALIDATED) $(OUT)/submissions.list
+$(OUT)/valid.csv: $(VALID_PARTS) $(OUT)/submissions.list
 	$(Q)[ -n "$(VALIDATED)" ] || { echo "plan: no submissions (*.csv, *.xlsx)" \
 		"in $(SUBMISSIONS)" >&2; exit 1; }
 	$(Q)$(XQ)/xq-validate -q --exit-zero --log $(OUT)/merge.log -p $(PROFILE_DIR) \
 		-o $@ $(VALIDATED)
 
 # The counties' rejects under one header, and their logs one after the other.
-$(OUT)/rejects.csv $(OUT)/validate.log &: $(VALIDATED) $(OUT)/submissions.list
+$(OUT)/rejects.csv $(OUT)/validate.log &: $(VALID_PARTS) $(OUT)/submissions.list
 	$(Q)awk 'FNR > 1 || NR == 1' $(VALIDATED:.csv=.rejects) > $(OUT)/rejects.csv.tmp && \
 	cat $(VALIDATED:.csv=.log) > $(OUT)/validate.log.tmp && \
 	mv $(OUT)/rejects.csv.tmp $(OUT)/rejects.csv && \

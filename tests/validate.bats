@@ -1011,3 +1011,92 @@ make_bad_gb18030() {
 	validate --exit-zero -o out.csv bad.csv
 	assert_failure 3
 }
+
+# ---- --each: every FILE a run of its own, in one process ---------------------
+
+@test "--each writes for every FILE what a run on it alone writes" {
+	local s=$BATS_TEST_DIRNAME/../samples/jilin-2020 f n
+	mkdir alone each
+	# 东昌区 and 扶余市 have rejected records, 东丰县 one, 乾安县 none
+	for f in 东昌区 东丰县 扶余市 乾安县; do
+		run --separate-stderr xq-validate -p "$s" -r "alone/$f.rejects" \
+			--log "alone/$f.log" -o "alone/$f.csv" "$s/submissions/$f.csv"
+	done
+	run --separate-stderr xq-validate --each -p "$s" -r each/%.rejects \
+		--log each/%.log -o each/%.csv "$s"/submissions/{东昌区,东丰县,扶余市,乾安县}.csv
+	assert_failure 1
+	assert_stderr ''
+	run diff -r alone each
+	assert_success
+	assert_equal "$(ls each | wc -l)" 12
+	grep -q 'rejected' each/扶余市.log
+}
+
+@test "--each: the exit status is 1 when any FILE had a rejected record, 0 when none did" {
+	printf '%s\n' "$HEAD" "$(row)" > good.csv
+	printf '%s\n' "$HEAD" "$(row households=一百二十)" > bad.csv
+	each() {
+		run --separate-stderr xq-validate -p "$V/profile" -y 2020 --each "$@"
+	}
+	each -o %.out good.csv
+	assert_success
+	assert_stderr 'xq-validate: 1 file, 1 record: 1 valid, 0 rejected (0 problems); 0 totals rows and 0 blank rows dropped; 0 warnings'
+	each -o %.out bad.csv good.csv
+	assert_failure 1
+	# the messages of each, in the order given
+	assert_stderr "$(printf '%s\n' \
+		'xq-validate: bad.csv:2:households: "一百二十" is not a whole number (E103)' \
+		'xq-validate: 1 file, 1 record: 0 valid, 1 rejected (1 problem); 0 totals rows and 0 blank rows dropped; 0 warnings' \
+		'xq-validate: 1 file, 1 record: 1 valid, 0 rejected (0 problems); 0 totals rows and 0 blank rows dropped; 0 warnings')"
+	assert_equal "$(wc -l < good.out) $(wc -l < bad.out)" '2 1'
+	each --exit-zero -o %.out bad.csv good.csv
+	assert_success
+}
+
+@test "--each: a FILE that stops the run leaves the outputs before it whole and writes none after it" {
+	mkdir o && cd o
+	printf '%s\n' "$HEAD" "$(row)" > 1.csv
+	printf '%s\n' "$HEAD" "$(row community='"机械厂家属院')" > 2.csv
+	printf '%s\n' "$HEAD" "$(row)" > 3.csv
+	run --separate-stderr xq-validate --each -o %.out --log %.log 1.csv 2.csv 3.csv
+	assert_failure 3
+	assert_stderr 'xq-validate: 2.csv:2: a quoted field that starts here is never closed'
+	assert_equal "$(cat 2.log)" 'xq-validate: 2.csv:2: a quoted field that starts here is never closed'
+	run ls
+	assert_output "$(printf '%s\n' 1.csv 1.log 1.out 2.csv 2.log 3.csv)"
+	grep -q '^1.csv,2,' 1.out
+}
+
+@test "--each: outputs without %, two FILEs of the same name, standard input and no FILE are usage errors" {
+	mkdir o && cd o
+	printf '%s\n' "$HEAD" "$(row)" > in.csv
+	mkdir a && cp in.csv a/in.csv
+	run --separate-stderr xq-validate --each -o out.csv in.csv
+	assert_failure 2
+	assert_stderr --partial 'with % for its name'
+	run --separate-stderr xq-validate --each -o %.out -r rejects.csv in.csv
+	assert_failure 2
+	run --separate-stderr xq-validate --each -o %.out in.csv a/in.csv
+	assert_failure 2
+	assert_stderr 'xq-validate: --each: in.csv and a/in.csv would write the same files'
+	run --separate-stderr xq-validate --each -o %.out - < in.csv
+	assert_failure 2
+	run --separate-stderr xq-validate --each -o %.out
+	assert_failure 2
+	run ls
+	assert_output "$(printf '%s\n' a in.csv)"
+}
+
+@test "--each: a log that cannot be made is exit 4, said once, and the logs before it keep only their own messages" {
+	mkdir o && cd o
+	printf '%s\n' "$HEAD" "$(row households=一百二十)" > a.csv
+	printf '%s\n' "$HEAD" "$(row)" > b.csv
+	mkdir a
+	run --separate-stderr xq-validate --each -o %.out --log %/v.log a.csv b.csv
+	assert_failure 4
+	assert_stderr 'xq-validate: b/v.log: No such file or directory'
+	assert_equal "$(cat a/v.log)" "$(printf '%s\n' \
+		'xq-validate: a.csv:2:households: "一百二十" is not a whole number (E103)' \
+		'xq-validate: 1 file, 1 record: 0 valid, 1 rejected (1 problem); 0 totals rows and 0 blank rows dropped; 0 warnings')"
+	[[ -s a.out && ! -e b.out ]]
+}

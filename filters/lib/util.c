@@ -34,24 +34,38 @@ vsay(const char *fmt, va_list ap)
 static char *log_path, *log_tmp;
 static int log_stderr = -1;   /* the standard error the log stands in for */
 
-/* At exit: the log renamed into place, whole. A log that could not be
- * written is told where standard error was, and the run fails (exit 4). */
+/* Renames the log into place, whole; returns 0, or the errno of a failed
+ * write or rename (the temporary file is then removed). */
+static int
+log_close(void)
+{
+	int err = 0;
+
+	if (fflush(stderr) == EOF || ferror(stderr))
+		err = errno ? errno : EIO;
+	else if (rename(log_tmp, log_path) != 0)
+		err = errno;
+	if (err)
+		unlink(log_tmp);
+	return err;
+}
+
+/* At exit. A log that could not be written is told where standard error
+ * was, and the run fails (exit 4). */
 static void
 log_done(void)
 {
-	int failed = fflush(stderr) == EOF || ferror(stderr), err = errno;
+	int err;
 
-	if (!failed && rename(log_tmp, log_path) != 0) {
-		failed = 1;
-		err = errno;
-	}
-	if (failed) {
+	if (log_path == NULL)
+		return;
+	if ((err = log_close()) != 0) {
 		dprintf(log_stderr, "%s: %s: %s\n", xq_prog, log_path, strerror(err));
-		unlink(log_tmp);
 		_exit(XQ_IO);   /* the other exit handlers have run (see below) */
 	}
 	free(log_tmp);
 	free(log_path);
+	log_tmp = log_path = NULL;
 }
 
 int
@@ -79,17 +93,36 @@ xq_temp_beside(const char *path, char **tmp)
 void
 xq_log_to(const char *path)
 {
-	int fd;
+	static int registered;
+	char *done;
+	int fd, err;
 
+	if (log_path != NULL) {   /* the log before: renamed, stderr put back */
+		err = log_close();
+		dup2(log_stderr, 2);
+		close(log_stderr);
+		log_stderr = -1;
+		clearerr(stderr);
+		done = log_path;
+		free(log_tmp);
+		log_tmp = log_path = NULL;
+		if (err != 0)
+			xq_die(XQ_IO, "%s: %s", done, strerror(err));
+		free(done);
+	}
+	if (!registered) {
+		/* registered before any output is opened, so it runs after theirs */
+		atexit(log_done);
+		registered = 1;
+	}
 	if ((fd = xq_temp_beside(path, &log_tmp)) < 0)
 		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
 	fflush(stderr);
 	if ((log_stderr = dup(2)) < 0 || dup2(fd, 2) < 0)
 		xq_die(XQ_IO, "%s: %s", path, strerror(errno));
 	close(fd);
+	clearerr(stderr);
 	log_path = xq_strdup(path);
-	/* registered before any output is opened, so it runs after theirs */
-	atexit(log_done);
 }
 
 void

@@ -54,7 +54,8 @@ __attribute__((noreturn)) void xq_version(void);
 int xq_temp_beside(const char *path, char **tmp);
 /* Sends the messages to PATH instead of standard error (written under a
  * temporary name and renamed as the program exits; call it before opening
- * any output). A message the program dies with goes to standard error too. */
+ * any output). A message the program dies with goes to standard error too.
+ * Called again, it renames the log so far into place and starts another. */
 void xq_log_to(const char *path);
 /* Flushes standard output; a write error there is exit 4 with a message,
  * or without one when the reader of a pipe has gone (EPIPE). */
