@@ -22,8 +22,11 @@ $(call validate_parts,$(OUT)/progress,$(REPORTS),progress_in,progress_in,\
 PROGRESS_PARTS := $(call stamps,$(OUT)/progress,$(REPORTS))
 
 $(OUT)/progress.csv: $(PROGRESS_PARTS)
-	$(Q)[ -n "$(PROGRESS_VALID)" ] || { echo "evaluation: no progress reports in $(PROGRESS)" >&2; exit 1; }
-	$(Q)$(XQ)/xq-validate -q --exit-zero -s progress -p $(PROFILE_DIR) -o $@ $(PROGRESS_VALID)
+	$(Q)$(if $(PROGRESS_VALID),$(XQ)/xq-validate -q --exit-zero -s progress \
+		-p $(PROFILE_DIR) -o $@ $(PROGRESS_VALID),echo "evaluation: no progress" \
+		"reports in $(PROGRESS)" >&2; exit 1)
+$(OUT)/progress.csv: private SHELL := /bin/sh
+$(OUT)/progress.csv: private .SHELLFLAGS := -c
 
 $(OUT)/progress-rejects.csv: $(PROGRESS_PARTS)
 	$(Q)awk 'FNR > 1 || NR == 1' $(PROGRESS_VALID:.csv=.rejects) > $@.tmp && mv $@.tmp $@

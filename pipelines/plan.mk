@@ -44,30 +44,9 @@
 
 SUBMISSIONS ?= $(PROFILE_DIR)/submissions
 
-# $(call refuse_unsafe,DIR...): stops make when a name of a DIR's *.csv and
-# *.xlsx files (but Excel's lock files ~$X.xlsx) holds anything but letters,
-# digits, . _ - + , @ and non-ASCII text (Chinese, full-width brackets):
-# make splits a name at a space, and the shell would run $( ), ` and ; in
-# one. The first such folder is named, and its names in double quotes.
-# (One bash for all the folders, no fork per file.)
-unsafe_names = $(strip $(shell shopt -s nullglob; LC_ALL=C; \
-	for d in $(1); do u=; for f in "$$d"/*.csv "$$d"/*.xlsx; do n=$${f##*/}; \
-		case $$n in ('~$$'*) continue ;; esac; \
-		r=$${n//[A-Za-z0-9._+,@-]/}; r=$${r//[$$'\x80'-$$'\xff']/}; \
-		[ -z "$$r" ] || { printf -v q '"%s" ' "$$n"; u+=$$q; }; done; \
-		[ -z "$$u" ] || { printf '%s: file names with a space or a character the shell would act on cannot be read safely: %s' "$$d" "$$u"; break; }; \
-	done))
-refuse_unsafe = $(call refuse_names,$(call unsafe_names,$(1)))
-refuse_names = $(if $(1),$(error $(1); rename them with letters, digits, \
-	Chinese text and . _ - + , @ only))
 # Excel's lock files (~$X.xlsx, while X.xlsx is open) are no submissions.
 CSV_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.csv)))
 XLSX_IN := $(sort $(filter-out $(SUBMISSIONS)/~%,$(wildcard $(SUBMISSIONS)/*.xlsx)))
-# The other files are named on stderr and left alone: by the shell (a name
-# with a space is one name), through the environment (a name is never code).
-IGNORED := $(shell shopt -s nullglob; LC_ALL=C; for f in $(SUBMISSIONS)/*; do \
-	n=$${f##*/}; case $$n in ('~$$'*) ;; (*.csv | *.xlsx) continue ;; esac; \
-	printf '%s ' "$$n"; done)
 SUBMITTED := $(strip $(CSV_IN) $(XLSX_IN))
 # A submission is named by its file's name less .csv or .xlsx.
 NAMES_CSV := $(basename $(notdir $(CSV_IN)))
@@ -78,13 +57,37 @@ VALIDATED := $(NAMES:%=$(OUT)/valid/%.csv)
 
 HISTORY ?= $(wildcard $(PROFILE_DIR)/history.csv)
 # Last year's evaluation feeds this year's performance factor: settings.csv
-# names the profile it comes from (scores_from), which is looked for beside
-# this one; or SCORES=FILE names the scores file, and no evaluation is run.
+# names the profile it comes from (scores_from, read by pipelines/bookkeeping
+# below), which is looked for beside this one; or SCORES=FILE names the
+# scores file, and no evaluation is run.
 # The evaluation is made by a make of its own, with that profile's folders,
 # not this run's SUBMISSIONS, YEAR, STRICT or HISTORY, when one of its files
 # or folders (a file added or taken away) or filters is newer than it.
-SCORES_FROM := $(shell sed -n 's/^scores_from,\([^,\r]*\).*/\1/p' \
-	$(PROFILE_DIR)/settings.csv 2>/dev/null)
+
+# ---- bookkeeping, before any rule runs ---------------------------------------
+# pipelines/bookkeeping, one bash run by make itself, checks the file names
+# of the submissions and progress reports (make stops on one the shell
+# would act on), names the files left alone, keeps valid/X.src and
+# submissions.list, removes what a killed run left behind and prints
+# settings.csv's scores_from.
+ifneq ($(PIPELINE_RUN),)
+ifneq ($(DOUBLED),)
+$(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
+	the one that is not the submission)
+endif
+saved_shell := $(SHELL) $(.SHELLFLAGS)
+SHELL := /bin/sh
+.SHELLFLAGS := -c
+BOOKKEEPING := $(shell bash pipelines/bookkeeping $(if $(filter evaluation,\
+	$(PIPELINE_RUN)),evaluation,plan) $(OUT) $(SUBMISSIONS) \
+	$(or $(PROGRESS),$(PROFILE_DIR)/progress) $(PROFILE_DIR)/settings.csv)
+SHELL := $(firstword $(saved_shell))
+.SHELLFLAGS := $(wordlist 2,$(words $(saved_shell)),$(saved_shell))
+ifneq ($(filter /unsafe,$(BOOKKEEPING)),)
+$(error stopped: the file names above cannot be read safely)
+endif
+SCORES_FROM := $(firstword $(BOOKKEEPING))
+endif
 ifneq ($(SCORES_FROM),)
 ifneq ($(SCORES_FROM),$(notdir $(PROFILE_DIR)))
 SCORES_DIR := $(dir $(PROFILE_DIR))$(SCORES_FROM)
@@ -92,51 +95,24 @@ SCORES ?= $(OUTDIR)/$(SCORES_FROM)/evaluation.csv
 $(OUTDIR)/$(SCORES_FROM)/evaluation.csv: $(wildcard $(SCORES_DIR) $(SCORES_DIR)/* \
 		$(SCORES_DIR)/*/*) $(addprefix $(BIN)/xq-,validate dedupe \
 		classify-scope score-performance)
-	$(Q)[ -d $(SCORES_DIR) ] || { echo "plan: $(PROFILE_DIR)/settings.csv takes" \
-		"its scores from $(SCORES_FROM), but there is no $(SCORES_DIR)" >&2; exit 1; }
+ifeq ($(wildcard $(SCORES_DIR)),)
+	$(Q)echo "plan: $(PROFILE_DIR)/settings.csv takes its scores from" \
+		"$(SCORES_FROM), but there is no $(SCORES_DIR)" >&2; exit 1
+else
 	$(Q)$(MAKE) -s --no-print-directory $@ PROFILE=$(SCORES_FROM) \
 		PROFILE_DIR=$(SCORES_DIR) OUT=$(@D) SUBMISSIONS=$(SCORES_DIR)/submissions \
 		PROGRESS=$(SCORES_DIR)/progress HISTORY=$(wildcard $(SCORES_DIR)/history.csv) \
 		YEAR= STRICT=
+endif
+# run by make itself
+$(OUTDIR)/$(SCORES_FROM)/evaluation.csv: private SHELL := /bin/sh
+$(OUTDIR)/$(SCORES_FROM)/evaluation.csv: private .SHELLFLAGS := -c
 endif
 endif
 
 PLAN_OUTPUTS := $(addprefix $(OUT)/,plan.csv plan-table.csv plan.txt \
 	allocation.csv rejects.csv duplicates.csv exceptions.csv)
 
-# ---- bookkeeping, before any rule runs ---------------------------------------
-# valid/X.src holds the path, size and time of the file X is read from. It
-# is rewritten only when one of them changes, and valid/X.csv depends on it,
-# so X is read again when its file is replaced by another that make's times
-# alone would miss: an .xlsx for a .csv, another SUBMISSIONS folder, an older
-# copy unzipped over it. The files of a submission no longer there are
-# removed, and submissions.list, which names them all, tells the merge that
-# one went. The temporary files a killed run left behind are removed.
-# (One bash, one stat, one rm: some milliseconds.)
-ifneq ($(PIPELINE_RUN),)
-# the submissions, and the progress reports of make evaluation (evaluation.mk)
-$(call refuse_unsafe,$(SUBMISSIONS) $(or $(PROGRESS),$(PROFILE_DIR)/progress))
-ifneq ($(DOUBLED),)
-$(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
-	the one that is not the submission)
-endif
-$(shell set -eu; dir=$(OUT)/valid; mkdir -p "$$dir" $(OUT)/xlsx; \
-	rm -f "$$dir"/*.tmp* $(OUT)/*.tmp* $(OUT)/progress/*.tmp*; \
-	for f in "$$dir"/*.src $(OUT)/xlsx/*.csv; do \
-		[ -e "$$f" ] || continue; n=$${f##*/}; n=$${n%.*}; \
-		case " $(NAMES) " in (*" $$n "*) ;; \
-		(*) rm -f "$$dir/$$n".csv "$$dir/$$n".rejects "$$dir/$$n".log \
-			"$$dir/$$n".src $(OUT)/xlsx/"$$n".csv ;; esac; \
-	done; \
-	$(if $(SUBMITTED),stat -L -c '%n %s %Y' $(SUBMITTED) | \
-	while read -r path rest; do \
-		n=$${path##*/}; n=$${n%.*}; old=; \
-		[ ! -e "$$dir/$$n.src" ] || read -r old < "$$dir/$$n.src" || :; \
-		[ "$$old" = "$$path $$rest" ] || echo "$$path $$rest" > "$$dir/$$n.src"; \
-	done;) \
-	old=; [ ! -e $(OUT)/submissions.list ] || read -r old < $(OUT)/submissions.list || :; \
-	[ "$$old" = "$(SUBMITTED)" ] || echo "$(SUBMITTED)" > $(OUT)/submissions.list)
-endif
 $(OUT)/valid/%.src: ;
 $(OUT)/submissions.list: ;
 
@@ -160,10 +136,11 @@ include pipelines/xlsx.mk
 # Every county's records in one stream. xq-validate reads its own output
 # unchanged and lines up the columns that only some counties sent (序号, 备注).
 $(OUT)/valid.csv: $(VALID_PARTS) $(OUT)/submissions.list
-	$(Q)[ -n "$(VALIDATED)" ] || { echo "plan: no submissions (*.csv, *.xlsx)" \
-		"in $(SUBMISSIONS)" >&2; exit 1; }
-	$(Q)$(XQ)/xq-validate -q --exit-zero --log $(OUT)/merge.log -p $(PROFILE_DIR) \
-		-o $@ $(VALIDATED)
+	$(Q)$(if $(VALIDATED),$(XQ)/xq-validate -q --exit-zero --log $(OUT)/merge.log \
+		-p $(PROFILE_DIR) -o $@ $(VALIDATED),echo "plan: no submissions" \
+		"(*.csv, *.xlsx) in $(SUBMISSIONS)" >&2; exit 1)
+$(OUT)/valid.csv: private SHELL := /bin/sh
+$(OUT)/valid.csv: private .SHELLFLAGS := -c
 
 # The counties' rejects under one header, and their logs one after the other.
 $(OUT)/rejects.csv $(OUT)/validate.log &: $(VALID_PARTS) $(OUT)/submissions.list
@@ -193,14 +170,11 @@ $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
 
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
 
-plan: export XQ_IGNORED = $(strip $(IGNORED))
 # The audit run by make itself, no shell around it.
 plan: private SHELL := /bin/sh
 plan: private .SHELLFLAGS := -c
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
-	$(Q)$(if $(IGNORED),echo "plan: left alone in $(SUBMISSIONS) (only *.csv and" \
-		"*.xlsx are read): $$XQ_IGNORED" >&2)
-	$(Q)pipelines/audit plan $(OUT) $(XQ) "" $(SUBMISSIONS)
+	$(Q)pipelines/audit plan $(OUT) $(XQ) brief $(SUBMISSIONS)
 ifeq ($(STRICT),1)
 	$(Q)n=$$($(call rejected_count,$(VALIDATED:.csv=.log))); \
 	[ "$$n" -eq 0 ] || { echo "plan: STRICT=1:" \
