@@ -54,7 +54,7 @@ static const char *const usage_text =
 "usage: xq-allocate-funds [-q] -p PROFILE [-b BUDGET] [-S SCORES]\n"
 "                         [-m 2019|2020|2024] [-w WEIGHTS] [-c COUNTY_TABLE]\n"
 "                         [--explain COUNTY_CODE] [--unit UNIT] [--excel]\n"
-"                         [-o OUT] [FILE]\n";
+"                         [-o OUT] [--log FILE] [--exit-zero] [FILE]\n";
 
 struct county {
 	const struct xq_county *reg;
@@ -1833,16 +1833,18 @@ main(int argc, char **argv)
 		{ "explain", required_argument, NULL, 'E' },
 		{ "unit", required_argument, NULL, 'U' },
 		{ "excel", no_argument, NULL, 'X' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "exit-zero", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run R = { 0 };
 	const char *profile = NULL, *budget = NULL, *scores = NULL, *scheme = NULL;
 	const char *weights = NULL, *table = NULL, *out = NULL, *why = NULL;
-	const char *unit = NULL;
+	const char *unit = NULL, *log = NULL;
 	char label[32];
 	struct xq_out *o = NULL, *t = NULL;
 	FILE *in;
-	int c, k, excel = 0;
+	int c, k, excel = 0, exit_zero = 0;
 
 	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "b:c:hm:o:p:qS:w:", longopts,
@@ -1859,6 +1861,8 @@ main(int argc, char **argv)
 		case 'E': why = optarg; break;
 		case 'U': unit = optarg; break;
 		case 'X': excel = 1; break;
+		case 'L': log = optarg; break;
+		case 'Z': exit_zero = 1; break;
 		case 'V': xq_version();
 		case 'h': xq_help(usage_text);
 		default: xq_usage(usage_text);
@@ -1872,6 +1876,8 @@ main(int argc, char **argv)
 		xq_warn("-p PROFILE is required");
 		xq_usage(usage_text);
 	}
+	if (log)
+		xq_log_to(log);
 
 	for (k = 0; k < NFACTOR; k++)
 		mpq_inits(R.w[k], R.eff[k], R.denom[k], NULL);
@@ -1928,5 +1934,5 @@ main(int argc, char **argv)
 		xq_stdout_done();
 	summary(&R);
 	free_run(&R);
-	return R.flagged ? XQ_FLAGGED : XQ_OK;
+	return R.flagged && !exit_zero ? XQ_FLAGGED : XQ_OK;
 }

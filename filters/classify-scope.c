@@ -35,7 +35,7 @@
 static const char *const usage_text =
 "usage: xq-classify-scope [-q] [-p PROFILE] [-x EXCEPTIONS] [-m MATCHES]\n"
 "                         [-o OUT] [--keep-all] [--print-rules] [--slow]\n"
-"                         [FILE]\n";
+"                         [--log FILE] [--exit-zero] [FILE]\n";
 
 static const char *const appended[] = {
 	"scope", "gate", "reasons", "categories", "tags", "unmatched"
@@ -1032,12 +1032,15 @@ main(int argc, char **argv)
 		{ "keep-all", no_argument, NULL, 'K' },
 		{ "print-rules", no_argument, NULL, 'P' },
 		{ "slow", no_argument, NULL, 'S' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "exit-zero", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run R = { 0 };
 	struct source src = { 0 };
 	const char *profile = NULL, *out = NULL, *exc = NULL, *match = NULL;
-	int c, print = 0, status;
+	const char *log = NULL;
+	int c, print = 0, exit_zero = 0, status;
 
 	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "hm:o:p:qx:", longopts, NULL)) != -1) {
@@ -1050,6 +1053,8 @@ main(int argc, char **argv)
 		case 'K': R.keep_all = 1; break;
 		case 'P': print = 1; break;
 		case 'S': R.slow = 1; break;
+		case 'L': log = optarg; break;
+		case 'Z': exit_zero = 1; break;
 		case 'V': xq_version();
 		case 'h': xq_help(usage_text);
 		default: xq_usage(usage_text);
@@ -1060,6 +1065,8 @@ main(int argc, char **argv)
 	if (argc > 1)
 		xq_usage(usage_text);
 
+	if (log)
+		xq_log_to(log);
 	if (profile)
 		R.prof = xq_profile_load(profile);
 	else
@@ -1102,7 +1109,7 @@ main(int argc, char **argv)
 		xq_out_close(R.exc);
 	xq_out_close(R.out);
 	summary(&R);
-	status = R.to_exc > 0 ? XQ_FLAGGED : XQ_OK;
+	status = R.to_exc > 0 && !exit_zero ? XQ_FLAGGED : XQ_OK;
 	run_free(&R);
 	return status;
 }

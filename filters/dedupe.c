@@ -141,7 +141,8 @@ struct run {
 
 static const char *const usage_text =
 "usage: xq-dedupe [-q] [-p PROFILE] [-H HISTORY] [-k first|last]\n"
-"                 [-d DUPLICATES] [-o OUT] [--max-field BYTES] [FILE]\n";
+"                 [-d DUPLICATES] [-o OUT] [--max-field BYTES] [--log FILE]\n"
+"                 [--exit-zero] [FILE]\n";
 
 /* ---- the input ---- */
 
@@ -1164,12 +1165,15 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "max-field", required_argument, NULL, 'M' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "exit-zero", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct run R;
 	struct xq_profile *prof = NULL;
 	const char *profile = NULL, *history = NULL, *out = NULL, *dup = NULL;
-	int c;
+	const char *log = NULL;
+	int c, exit_zero = 0;
 
 	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
 	while ((c = getopt_long(argc, argv, "d:hH:k:o:p:q", longopts, NULL)) != -1) {
@@ -1187,6 +1191,8 @@ main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'p': profile = optarg; break;
 		case 'q': R.quiet = 1; break;
+		case 'L': log = optarg; break;
+		case 'Z': exit_zero = 1; break;
 		case 'M': xq_max_field = (size_t)xq_opt_long("--max-field", optarg, 1024,
 		    1L << 30); break;
 		case 'V': xq_version();
@@ -1199,6 +1205,8 @@ main(int argc, char **argv)
 	if (argc > 1)
 		xq_usage(usage_text);
 
+	if (log)
+		xq_log_to(log);
 	if (profile)
 		prof = xq_profile_load(profile);
 	R.suf = xq_suffixes_load(prof);
@@ -1233,5 +1241,5 @@ main(int argc, char **argv)
 	xq_out_close(R.out);
 	summary(&R);
 	run_free(&R);
-	return R.conflicts || R.flags ? XQ_FLAGGED : XQ_OK;
+	return (R.conflicts || R.flags) && !exit_zero ? XQ_FLAGGED : XQ_OK;
 }

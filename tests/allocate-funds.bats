@@ -447,6 +447,57 @@ EOF
 	assert_stderr --partial 'write error'
 }
 
+# ---- --log and --exit-zero (how the pipelines run it) ------------------------
+
+@test "--log FILE holds byte for byte what stderr gets without it; stderr gets nothing, the status and outputs are the same, no temporary file is left" {
+	local s=0
+	printf 'county_code,performance\n430102,50\n431226,90\n999999,80\n' > s.csv
+	xq-allocate-funds -p "$AF/hunan" -b 5000 -m 2020 -S s.csv -c plain.county \
+		-o plain.out "$AF/plan.csv" 2> plain.err || s=$?
+	assert_equal "$s" 1
+	assert_equal "$(wc -l < plain.err)" 4   # two about scores, the unallocated money, the summary
+	alloc --log a.log -b 5000 -m 2020 -S s.csv -c county.csv -o out.csv
+	assert_failure 1
+	assert_stderr ''
+	assert_file_equal a.log plain.err
+	assert_file_equal out.csv plain.out
+	assert_file_equal county.csv plain.county
+	run compgen -G '*.tmp*'
+	assert_failure
+	# --explain on stdout is not in the log
+	alloc --log e.log -b 1000.01 -m 2019 --explain 430181
+	assert_success
+	assert_stderr ''
+	assert_output --partial '430181'
+	assert_equal "$(wc -l < e.log)" 1
+	grep -q '^xq-allocate-funds: scheme 2019, budget 1000.01万元' e.log
+}
+
+@test "--exit-zero: unallocated money exits 0; a missing column still exits 3, on stderr even with --log" {
+	alloc --exit-zero --log a.log -b 5000 -m 2019 -c county.csv -o out.csv
+	assert_success
+	assert_stderr ''
+	grep -q '2900.00万元 is unallocated: 3 counties received more than their rows ask' a.log
+	run csv_column unallocated county.csv
+	assert_output $'1200.00\n850.00\n850.00'
+	cut -d, -f1-6,8- "$AF/plan.csv" > nobuild.csv
+	run --separate-stderr xq-allocate-funds -p "$AF/hunan" -b 10 --exit-zero \
+		--log bad.log -c county2.csv -o out2.csv nobuild.csv
+	assert_failure 3
+	assert_stderr 'xq-allocate-funds: nobuild.csv: no column "buildings" (the plan stream of xq-validate has it)'
+	assert_equal "$(cat bad.log)" "$stderr"
+	[[ ! -e out2.csv && ! -e county2.csv ]]
+	run compgen -G '*.tmp*'
+	assert_failure
+}
+
+@test "--log into a folder that is not there is exit 4 with the message on stderr, and no output is written" {
+	alloc --log nothere/a.log -b 10 -c county.csv -o out.csv
+	assert_failure 4
+	assert_stderr 'xq-allocate-funds: nothere/a.log: No such file or directory'
+	[[ ! -e out.csv && ! -e county.csv && ! -e nothere ]]
+}
+
 # ---- streams ------------------------------------------------------------------
 
 @test "standard input gives the same bytes as the file; the same input gives byte-identical output" {

@@ -738,6 +738,52 @@ rule_lines() {
 	done
 }
 
+# ---- --log and --exit-zero (how the pipelines run it) ------------------------
+
+@test "--log FILE holds byte for byte what stderr gets without it; stderr gets nothing, the status and outputs are the same, no temporary file is left" {
+	local s=0
+	gates 'party,pre_party,yes,未成立小区党组织'
+	HEAD='source,line,county_code,build_year,households,items,consent_pct,pre_party'
+	stream 's.csv,2,220102,1990,10,屋面、外墙保温,80,1' 's.csv,3,220102,2010,10,屋面,80,1' \
+		's.csv,4,220102,1990,10,屋面,50,0' 's.csv,5,220102,1990,10,待定,80,1'
+	xq-classify-scope -p p -x plain.x -o plain.out s.csv 2> plain.err || s=$?
+	assert_equal "$s" 1
+	[[ $(wc -l < plain.err) -ge 2 ]]   # the unmatched items and the summary
+	classify -p p --log c.log -x x.csv -o out.csv s.csv
+	assert_failure 1
+	assert_stderr ''
+	assert_file_equal c.log plain.err
+	assert_file_equal out.csv plain.out
+	assert_file_equal x.csv plain.x
+	run compgen -G '*.tmp*'
+	assert_failure
+}
+
+@test "--exit-zero: rows to the exceptions exit 0; a missing column still exits 3, on stderr even with --log" {
+	stream 's.csv,2,220102,1990,10,屋面,80,2020' 's.csv,3,220102,2010,10,屋面,80,2020'
+	classify --exit-zero --log c.log -x x.csv s.csv
+	assert_success
+	assert_stderr ''
+	assert_equal "$(csv_column line x.csv)" 3
+	grep -q '1 to the stream, 1 to exceptions' c.log
+	printf '%s\n' 'source,line,items' 's.csv,2,屋面' > bad.csv
+	classify --exit-zero --log bad.log -o out.csv bad.csv
+	assert_failure 3
+	assert_stderr 'xq-classify-scope: bad.csv: no column "build_year" (is this the stream of xq-validate?)'
+	assert_equal "$(cat bad.log)" "$stderr"
+	[[ ! -e out.csv ]]
+	run compgen -G '*.tmp*'
+	assert_failure
+}
+
+@test "--log into a folder that is not there is exit 4 with the message on stderr, and no output is written" {
+	stream 's.csv,2,220102,1990,10,屋面,80,2020'
+	classify --log nothere/c.log -o out.csv -x x.csv s.csv
+	assert_failure 4
+	assert_stderr 'xq-classify-scope: nothere/c.log: No such file or directory'
+	[[ ! -e out.csv && ! -e x.csv && ! -e nothere ]]
+}
+
 # ---- the command line --------------------------------------------------------
 
 @test "--help prints the usage on stdout and exits 0; --version names the tool" {
@@ -746,7 +792,7 @@ rule_lines() {
 	assert_output "$(printf '%s\n' \
 		'usage: xq-classify-scope [-q] [-p PROFILE] [-x EXCEPTIONS] [-m MATCHES]' \
 		'                         [-o OUT] [--keep-all] [--print-rules] [--slow]' \
-		'                         [FILE]')"
+		'                         [--log FILE] [--exit-zero] [FILE]')"
 	assert_stderr ''
 	classify -h
 	assert_success

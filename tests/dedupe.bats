@@ -541,11 +541,64 @@ many() {
 	assert_equal "$(($(wc -l < dups.csv) - 1))" 1
 }
 
+# ---- --log and --exit-zero (how the pipelines run it) ------------------------
+
+@test "--log FILE holds byte for byte what stderr gets without it; stderr gets nothing, the status and outputs are the same, no temporary file is left" {
+	local s=0
+	xq-dedupe -H "$D/history.csv" -d plain.dups -o plain.out "$D/mixed.csv" \
+		2> plain.err || s=$?
+	assert_equal "$s" 1
+	[[ -s plain.err ]]
+	dedupe --log d.log -H "$D/history.csv" -o out.csv "$D/mixed.csv"
+	assert_failure 1
+	assert_stderr ''
+	assert_output ''
+	assert_file_equal d.log plain.err
+	assert_file_equal out.csv plain.out
+	assert_file_equal dups.csv plain.dups
+	run compgen -G '*.tmp*'
+	assert_failure
+	# exit 0 too: the summary line alone
+	dedupe --log clean.log "$D/clean.csv"
+	assert_success
+	assert_stderr ''
+	assert_equal "$(cat clean.log)" 'xq-dedupe: 4 records: 4 kept, 0 dropped (0 copies, 0 conflicts, 0 renovated earlier); 0 cross-county flags'
+}
+
+@test "--exit-zero: conflicts and flags exit 0; a missing column still exits 3, on stderr even with --log" {
+	stream "$(row)" "$(row source=南关区2.csv line=9 households=218)" \
+		"$(row line=4 county_code=220203 county=龙潭区)"
+	dedupe in.csv
+	assert_failure 1
+	dedupe --exit-zero --log d.log in.csv
+	assert_success
+	assert_stderr ''
+	grep -q '1 conflict, 0 renovated earlier); 1 cross-county flag$' d.log
+	assert_equal "$(csv_column action dups.csv | paste -sd' ')" 'dropped flagged'
+	printf '%s\n' source,line,county,community a.csv,2,南关区,幸福 > bad.csv
+	rm dups.csv
+	dedupe --exit-zero --log bad.log -o out.csv bad.csv
+	assert_failure 3
+	assert_stderr 'xq-dedupe: bad.csv: no column "county_code" in the header (the input must be the stream xq-validate writes)'
+	assert_equal "$(cat bad.log)" "$stderr"
+	[[ ! -e out.csv && ! -e dups.csv ]]
+	run compgen -G '*.tmp*'
+	assert_failure
+}
+
+@test "--log into a folder that is not there is exit 4 with the message on stderr, and no output is written" {
+	stream "$(row)"
+	dedupe --log nothere/d.log -o out.csv in.csv
+	assert_failure 4
+	assert_stderr 'xq-dedupe: nothere/d.log: No such file or directory'
+	[[ ! -e out.csv && ! -e dups.csv && ! -e nothere ]]
+}
+
 @test "--help prints the usage on stdout and exits 0; --version too" {
 	run --separate-stderr xq-dedupe --help
 	assert_success
 	assert_line --index 0 'usage: xq-dedupe [-q] [-p PROFILE] [-H HISTORY] [-k first|last]'
-	assert_output --partial '[-d DUPLICATES] [-o OUT] [--max-field BYTES] [FILE]'
+	assert_output --partial '[-d DUPLICATES] [-o OUT] [--max-field BYTES] [--log FILE]'
 	assert_stderr ''
 	run --separate-stderr xq-dedupe -h
 	assert_success

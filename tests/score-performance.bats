@@ -673,6 +673,59 @@ prog.csv,4,229999,甲小区,excluded,county_code is not in the profile's registr
 	assert_stderr ''
 }
 
+# ---- --log and --exit-zero (how the pipelines run it) ----------------------------
+
+@test "--log FILE holds byte for byte what stderr gets without it; stderr gets nothing, the status and outputs are the same, no temporary file is left" {
+	local s=0
+	plan 220102,甲小区,100,2019 220102,丙小区,100,2019
+	prog '220102,乙小区,completed,2019-03-01,2019-04-01,2019-09-01,1.00,1.00,90,1' \
+		'220102,丙小区,completed,2019-03-01,2019-04-01,2019-09-01,1.00,2.00,90,1'
+	xq-score-performance -p p -P plan.csv -x plain.x -t plain.t -o plain.out \
+		prog.csv 2> plain.err || s=$?
+	assert_equal "$s" 1
+	assert_equal "$(wc -l < plain.err)" 4   # excluded, flagged, the counts, the province
+	score --log s.log -x exc.csv -t total.csv -o out.csv
+	assert_failure 1
+	assert_stderr ''
+	assert_file_equal s.log plain.err
+	assert_file_equal out.csv plain.out
+	assert_file_equal exc.csv plain.x
+	assert_file_equal total.csv plain.t
+	run compgen -G '*.tmp*'
+	assert_failure
+	# exit 0 too: the counts and the province line
+	fixture --log f.log
+	assert_success
+	assert_stderr ''
+	assert_equal "$(wc -l < f.log)" 2
+	grep -q '^xq-score-performance: province: ' f.log
+}
+
+@test "--exit-zero: excluded and flagged rows exit 0; a missing column still exits 3, on stderr even with --log" {
+	plan 220102,甲小区,100,2019
+	prog '220102,乙小区,completed,2019-03-01,2019-04-01,2019-09-01,1.00,1.00,90,1'
+	score --exit-zero --log s.log -x exc.csv
+	assert_success
+	assert_stderr ''
+	grep -q 'prog.csv:2: 220102 乙小区: not in the plan; excluded' s.log
+	assert_equal "$(csv_column action exc.csv)" excluded
+	printf '%s\n' county_code,community 220102,甲小区 > prog.csv
+	score --exit-zero --log bad.log -o out.csv
+	assert_failure 3
+	assert_stderr 'xq-score-performance: prog.csv: no column "status" in the header (the input must be the stream xq-validate writes)'
+	assert_equal "$(cat bad.log)" "$stderr"
+	[[ ! -e out.csv ]]
+	run compgen -G '*.tmp*'
+	assert_failure
+}
+
+@test "--log into a folder that is not there is exit 4 with the message on stderr, and no output is written" {
+	fixture --log nothere/s.log -o out.csv -x exc.csv -t total.csv
+	assert_failure 4
+	assert_stderr 'xq-score-performance: nothere/s.log: No such file or directory'
+	[[ ! -e out.csv && ! -e exc.csv && ! -e total.csv && ! -e nothere ]]
+}
+
 # ---- the manual ---------------------------------------------------------------------
 
 @test "the manual is mandoc -T lint clean" {
