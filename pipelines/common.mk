@@ -1,6 +1,8 @@
-# common.mk - what every pipeline shares: the profile, the output folder and
-# how a filter's exit status is read (1 means "finished, some records were
-# rejected or flagged").
+# common.mk - what every pipeline shares: the profile, the output folder,
+# the count of rejected records and the validating of a folder of sheets.
+# The filters run with --log (their messages to a file of their own) and
+# --exit-zero (records rejected or flagged are results, not failures), so
+# that make runs them itself, with no shell around each.
 
 # make plan works on jilin-2020 and make evaluation on jilin-2019 unless told
 ifeq ($(origin PROFILE),undefined)
@@ -26,14 +28,6 @@ PIPELINE_RUN := $(filter-out $(BUILD_GOALS),$(MAKECMDGOALS))
 # the summary lines of its logs (as pipelines/audit reads them).
 rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 	if (index($$i, "rejected") == 1) n += $$(i - 1) } END { print n + 0 }' $(1)
-
-# $(call finished,COMMAND,LOG): run COMMAND with its messages to LOG,
-# written under a temporary name and renamed; exit status 1 is accepted, and
-# on any other the messages are shown and the step fails. (The temporary
-# files of a run killed half way are removed when the next run starts, by
-# plan.mk's bookkeeping.)
-finished = { $(1); } 2> $(2).tmp || [ $$? -eq 1 ] || { cat $(2).tmp >&2; exit 1; }; \
-	mv $(2).tmp $(2)
 
 # ---- validating a folder of sheets, in parts ----------------------------------
 # xq-validate --each validates many sheets in one process, each as if it

@@ -33,9 +33,11 @@ $(OUT)/progress-rejects.csv: $(PROGRESS_PARTS)
 
 $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
 		$(OUT)/scoped.csv $(BIN)/xq-score-performance
-	$(Q)$(call finished,$(XQ)/xq-score-performance -p $(PROFILE_DIR) \
-		-P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
-		-o $(OUT)/evaluation.csv $<,$(OUT)/score.log)
+	$(Q)$(XQ)/xq-score-performance --exit-zero --log $(OUT)/score.log \
+		-p $(PROFILE_DIR) -P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
+		-o $(OUT)/evaluation.csv $<
+$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv: private SHELL := /bin/sh
+$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv: private .SHELLFLAGS := -c
 
 $(OUT)/evaluation.txt: $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv \
 		$(BIN)/xq-summarize

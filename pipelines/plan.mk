@@ -149,24 +149,32 @@ $(OUT)/rejects.csv $(OUT)/validate.log &: $(VALID_PARTS) $(OUT)/submissions.list
 	mv $(OUT)/rejects.csv.tmp $(OUT)/rejects.csv && \
 	mv $(OUT)/validate.log.tmp $(OUT)/validate.log
 
+# The filters below write their messages to their logs themselves (--log),
+# and records they drop, flag or send to exceptions are results here, not
+# failures (--exit-zero): make runs each with no shell around it.
 $(OUT)/deduped.csv $(OUT)/duplicates.csv &: $(OUT)/valid.csv $(BIN)/xq-dedupe $(HISTORY)
-	$(Q)$(call finished,$(XQ)/xq-dedupe -p $(PROFILE_DIR) $(if $(HISTORY),-H $(HISTORY)) \
-		-d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $<,$(OUT)/dedupe.log)
+	$(Q)$(XQ)/xq-dedupe --exit-zero --log $(OUT)/dedupe.log -p $(PROFILE_DIR) \
+		$(if $(HISTORY),-H $(HISTORY)) -d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $<
 
 $(OUT)/scoped.csv $(OUT)/exceptions.csv &: $(OUT)/deduped.csv $(BIN)/xq-classify-scope
-	$(Q)$(call finished,$(XQ)/xq-classify-scope -p $(PROFILE_DIR) \
-		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $<,$(OUT)/classify.log)
+	$(Q)$(XQ)/xq-classify-scope --exit-zero --log $(OUT)/classify.log -p $(PROFILE_DIR) \
+		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $<
 
 $(OUT)/plan.csv $(OUT)/allocation.csv &: $(OUT)/scoped.csv $(BIN)/xq-allocate-funds $(SCORES)
-	$(Q)$(call finished,$(XQ)/xq-allocate-funds -p $(PROFILE_DIR) $(if $(BUDGET),-b $(BUDGET)) \
-		$(if $(SCORES),-S $(SCORES)) -c $(OUT)/allocation.csv -o $(OUT)/plan.csv $<, \
-		$(OUT)/allocate.log)
+	$(Q)$(XQ)/xq-allocate-funds --exit-zero --log $(OUT)/allocate.log -p $(PROFILE_DIR) \
+		$(if $(BUDGET),-b $(BUDGET)) $(if $(SCORES),-S $(SCORES)) \
+		-c $(OUT)/allocation.csv -o $(OUT)/plan.csv $<
 
 $(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -o $@ $<
 
 $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
+
+$(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv exceptions.csv plan.csv \
+	allocation.csv plan-table.csv plan.txt): private SHELL := /bin/sh
+$(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv exceptions.csv plan.csv \
+	allocation.csv plan-table.csv plan.txt): private .SHELLFLAGS := -c
 
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
 
