@@ -1391,7 +1391,6 @@ run_each(struct run *R, int n, char **files, const char *out, const char *rej,
 	int i, flagged = 0;
 	char *o, *r;
 
-	check_each(n, files, out, rej, log);
 	for (i = 0; i < n; i++) {
 		if (log != NULL) {
 			o = each_path(log, files[i]);
@@ -1449,7 +1448,9 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (log && !each)
+	if (each)
+		check_each(argc, argv, out, rej, log);
+	else if (log)
 		xq_log_to(log);
 	if (profile)
 		R.prof = xq_profile_load(profile);
