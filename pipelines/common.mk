@@ -36,11 +36,12 @@ rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 # as many parts as there are processors, for make -j to run side by side.
 #
 # Part K of the sheets validated into DIR is made by DIR.partK, a stamp that
-# names its sheets. It validates again the sheets whose input is newer than
-# the stamp ($?) and those with an output missing, and all of its sheets
-# when xq-validate or counties.csv is newer or the part's list of sheets is
-# not the one the stamp names (a county added or gone). The stamp is written
-# as the recipe starts (not under make -n or -q) and removed by
+# holds xq-validate's options and the names of its sheets. It validates again the
+# sheets whose input is newer than the stamp ($?) and those with an output
+# missing, and all of its sheets when xq-validate or the profile's
+# counties.csv, settings.csv or aliases.csv is newer, or the stamp holds
+# other options (YEAR=) or other sheets (a county added or gone). It is
+# written as the recipe starts (not under make -n or -q) and removed by
 # .DELETE_ON_ERROR when xq-validate fails or is interrupted.
 
 PART_IDS := $(wordlist 1,$(CPUS),1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 \
@@ -55,33 +56,38 @@ stamps = $(addprefix $(1).part,$(call parts_of,$(2)))
 # $(call outputs_missing,DIR,NAMES): the NAMES without all three outputs
 outputs_missing = $(strip $(foreach n,$(2),$(if $(word 3,$(wildcard $(1)/$(n).csv \
 	$(1)/$(n).rejects $(1)/$(n).log)),,$(n))))
-# $(call list_changed,STAMP,NAMES): not empty when STAMP names other sheets
+# $(call list_changed,STAMP,WORDS): not empty when STAMP holds other words
+# (the sheets of its part and the options they were validated with)
 list_changed = $(strip $(foreach l,$(file < $(1)),$(filter-out $(2),$(l))) \
 	$(filter-out $(file < $(1)),$(2)))
 dry_run = $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
-VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv
+# what validate reads besides the sheets: the profile's files
+VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv \
+	$(wildcard $(PROFILE_DIR)/settings.csv $(PROFILE_DIR)/aliases.csv)
 
-# $(call validate_part,DIR,K,NAMES,PREREQUISITES,INPUT,COMMAND): the rule of
+# $(call validate_part,DIR,K,NAMES,PREREQUISITES,INPUT,OPTIONS): the rule of
 # part K; PREREQUISITES and INPUT are the names of functions of a sheet's
-# name: what it is made from, and the file xq-validate reads. Whether all
+# name: what it is made from, and the file xq-validate reads; OPTIONS are
+# xq-validate's. Whether all
 # must be done again and which outputs are missing is worked out when the
 # makefile is read. The names are in variables, not in the recipe's text,
 # where a comma in one (2020,南关区.csv) would split a function's arguments.
 # make runs the command itself, with no shell.
 define validate_part
 $(1).part$(2): $(foreach n,$(3),$(call $(4),$(n))) $(VALIDATE_DEPS) \
-		$(if $(call list_changed,$(1).part$(2),$(3))$(call outputs_missing,$(1),$(3)),FORCE) | $(1)
-	$$(if $$(dry_run),,$$(file >$$@,$$(part_names)))
-	$$(Q)$(6) --each -o $(1)/%.csv -r $(1)/%.rejects --log $(1)/%.log \
+		$(if $(call list_changed,$(1).part$(2),$(6) $(3))$(call outputs_missing,$(1),$(3)),FORCE) | $(1)
+	$$(if $$(dry_run),,$$(file >$$@,$$(part_stamp)))
+	$$(Q)$(XQ)/xq-validate $(6) --each -o $(1)/%.csv -r $(1)/%.rejects --log $(1)/%.log \
 		$$(foreach n,$$(if $$(part_all)$$(filter $(VALIDATE_DEPS),$$?),$$(part_names), \
 		$$(sort $$(filter $$(part_names),$$(basename $$(notdir $$?))) $$(part_missing))),$$(call $(5),$$(n)))
 $(1).part$(2): private part_names := $(3)
-$(1).part$(2): private part_all := $(if $(call list_changed,$(1).part$(2),$(3)),all)
+$(1).part$(2): private part_stamp := $(6) $(3)
+$(1).part$(2): private part_all := $(if $(call list_changed,$(1).part$(2),$(6) $(3)),all)
 $(1).part$(2): private part_missing := $(call outputs_missing,$(1),$(3))
 $(1).part$(2): private SHELL := /bin/sh
 $(1).part$(2): private .SHELLFLAGS := -c
 endef
-# $(call validate_parts,DIR,NAMES,PREREQUISITES,INPUT,COMMAND)
+# $(call validate_parts,DIR,NAMES,PREREQUISITES,INPUT,OPTIONS)
 validate_parts = $(foreach k,$(call parts_of,$(2)),$(eval $(call validate_part,$(1),$(k),$(call dealt,$(k),$(2)),$(3),$(4),$(5))))
 
 FORCE:

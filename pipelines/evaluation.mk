@@ -18,7 +18,7 @@ $(OUT)/progress:
 REPORTS := $(basename $(notdir $(REPORTED)))
 progress_in = $(PROGRESS)/$(1).csv
 $(call validate_parts,$(OUT)/progress,$(REPORTS),progress_in,progress_in,\
-	$(XQ)/xq-validate --exit-zero -s progress -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
+	--exit-zero -s progress -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
 PROGRESS_PARTS := $(call stamps,$(OUT)/progress,$(REPORTS))
 
 $(OUT)/progress.csv: $(PROGRESS_PARTS)

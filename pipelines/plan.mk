@@ -127,7 +127,7 @@ $(OUT)/submissions.list: ;
 submission_in = $(if $(filter $(1),$(NAMES_XLSX)),$(OUT)/xlsx,$(SUBMISSIONS))/$(1).csv
 submission_from = $(call submission_in,$(1)) $(OUT)/valid/$(1).src
 $(call validate_parts,$(OUT)/valid,$(NAMES),submission_from,submission_in,\
-	$(XQ)/xq-validate --exit-zero -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
+	--exit-zero -p $(PROFILE_DIR) $(if $(YEAR),-y $(YEAR)))
 VALID_PARTS := $(call stamps,$(OUT)/valid,$(NAMES))
 
 include pipelines/xlsx.mk

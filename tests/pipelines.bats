@@ -88,12 +88,13 @@ mtimes() {
 
 # same_as REF DIR: every file under DIR but the temporary ones (*.tmp*, dot
 # files) is byte for byte the file of that name under REF; the bookkeeping
-# files that name the paths of this run (*.src, submissions.list) aside.
+# files that name the paths of this run (*.src, submissions.list, and the
+# parts' stamps, valid.part1 ...) aside.
 same_as() {
 	local f bad=
 	while IFS= read -r f; do
 		case $f in
-		*.tmp* | .* | */.* | *.src | submissions.list) continue ;;
+		*.tmp* | .* | */.* | *.src | submissions.list | *.part[0-9]*) continue ;;
 		esac
 		cmp -s "$1/$f" "$2/$f" || bad+=" $f"
 	done < <(find "$2" -type f -printf '%P\n')
@@ -241,6 +242,38 @@ same_as() {
 	assert_equal "${files##*/}" 东辽县.csv
 	[[ $files != *' '* ]] || fail "validated: $files"
 	same_as "$REF/jilin-2020" out/jilin-2020
+}
+
+# validated CALLS: the sheets xq-validate --each was given, in the wrapped
+# filters' CALLS file.
+validated() {
+	grep '^xq-validate .*--each ' "$1" | sed 's/.*%\.log //' | tr ' ' '\n' | grep -c .
+}
+
+@test "YEAR= given, and settings.csv changed, validate every county again" {
+	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
+	SAMPLES=$PWD
+	wrap_filters xq
+	plan jilin-2020 XQ="$PWD/xq"
+	assert_success
+	run validated xq/calls
+	assert_output 141   # jilin-2019's submissions and progress reports, jilin-2020's
+	: > xq/calls
+	plan jilin-2020 XQ="$PWD/xq" YEAR=2020
+	assert_success
+	run validated xq/calls
+	assert_output 47
+	: > xq/calls
+	touch jilin-2020/settings.csv
+	plan jilin-2020 XQ="$PWD/xq" YEAR=2020
+	assert_success
+	run validated xq/calls
+	assert_output 47
+	: > xq/calls
+	plan jilin-2020 XQ="$PWD/xq" YEAR=2020
+	assert_success
+	run validated xq/calls
+	assert_output 0
 }
 
 @test "make -n plan changes nothing: the make plan after it validates what changed" {
