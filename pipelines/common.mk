@@ -35,14 +35,14 @@ rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 # a province sends a hundred sheets. The sheets are dealt round-robin into
 # as many parts as there are processors, for make -j to run side by side.
 #
-# Part K of the sheets validated into DIR is made by DIR.partK, a stamp that
-# holds xq-validate's options and the names of its sheets. It validates again the
-# sheets whose input is newer than the stamp ($?) and those with an output
-# missing, and all of its sheets when xq-validate or the profile's
-# counties.csv, settings.csv or aliases.csv is newer, or the stamp holds
-# other options (YEAR=) or other sheets (a county added or gone). It is
-# written as the recipe starts (not under make -n or -q) and removed by
-# .DELETE_ON_ERROR when xq-validate fails or is interrupted.
+# Part K of the sheets validated into DIR is made by DIR.partK, a stamp
+# that holds xq-validate's options and the names of its sheets. It
+# validates again the sheets whose input is newer than the stamp ($?) and
+# those with an output missing, and all of its sheets when xq-validate or a
+# file of the profile is newer, or the stamp holds other options (YEAR=) or
+# other sheets (a county added or gone). It is written as the recipe starts
+# (not under make -n or -q) and removed by .DELETE_ON_ERROR when
+# xq-validate fails or is interrupted.
 
 PART_IDS := $(wordlist 1,$(CPUS),1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 \
 	20 21 22 23 24 25 26 27 28 29 30 31 32)
@@ -61,9 +61,10 @@ outputs_missing = $(strip $(foreach n,$(2),$(if $(word 3,$(wildcard $(1)/$(n).cs
 list_changed = $(strip $(foreach l,$(file < $(1)),$(filter-out $(2),$(l))) \
 	$(filter-out $(file < $(1)),$(2)))
 dry_run = $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
-# what validate reads besides the sheets: the profile's files
-VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_DIR)/counties.csv \
-	$(wildcard $(PROFILE_DIR)/settings.csv $(PROFILE_DIR)/aliases.csv)
+# The profile's files (counties.csv, settings.csv, rules.csv, ...): every
+# step reads some of them, and one changed makes every step again.
+PROFILE_FILES := $(wildcard $(PROFILE_DIR)/*.csv)
+VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_FILES)
 
 # $(call validate_part,DIR,K,NAMES,PREREQUISITES,INPUT,OPTIONS): the rule of
 # part K; PREREQUISITES and INPUT are the names of functions of a sheet's

@@ -32,7 +32,7 @@ $(OUT)/progress-rejects.csv: $(PROGRESS_PARTS)
 	$(Q)awk 'FNR > 1 || NR == 1' $(PROGRESS_VALID:.csv=.rejects) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
-		$(OUT)/scoped.csv $(BIN)/xq-score-performance
+		$(OUT)/scoped.csv $(BIN)/xq-score-performance $(PROFILE_FILES)
 	$(Q)$(XQ)/xq-score-performance --exit-zero --log $(OUT)/score.log \
 		-p $(PROFILE_DIR) -P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
 		-o $(OUT)/evaluation.csv $<

@@ -152,23 +152,26 @@ $(OUT)/rejects.csv $(OUT)/validate.log &: $(VALID_PARTS) $(OUT)/submissions.list
 # The filters below write their messages to their logs themselves (--log),
 # and records they drop, flag or send to exceptions are results here, not
 # failures (--exit-zero): make runs each with no shell around it.
-$(OUT)/deduped.csv $(OUT)/duplicates.csv &: $(OUT)/valid.csv $(BIN)/xq-dedupe $(HISTORY)
+$(OUT)/deduped.csv $(OUT)/duplicates.csv &: $(OUT)/valid.csv $(BIN)/xq-dedupe $(HISTORY) \
+		$(PROFILE_FILES)
 	$(Q)$(XQ)/xq-dedupe --exit-zero --log $(OUT)/dedupe.log -p $(PROFILE_DIR) \
 		$(if $(HISTORY),-H $(HISTORY)) -d $(OUT)/duplicates.csv -o $(OUT)/deduped.csv $<
 
-$(OUT)/scoped.csv $(OUT)/exceptions.csv &: $(OUT)/deduped.csv $(BIN)/xq-classify-scope
+$(OUT)/scoped.csv $(OUT)/exceptions.csv &: $(OUT)/deduped.csv $(BIN)/xq-classify-scope \
+		$(PROFILE_FILES)
 	$(Q)$(XQ)/xq-classify-scope --exit-zero --log $(OUT)/classify.log -p $(PROFILE_DIR) \
 		-x $(OUT)/exceptions.csv -o $(OUT)/scoped.csv $<
 
-$(OUT)/plan.csv $(OUT)/allocation.csv &: $(OUT)/scoped.csv $(BIN)/xq-allocate-funds $(SCORES)
+$(OUT)/plan.csv $(OUT)/allocation.csv &: $(OUT)/scoped.csv $(BIN)/xq-allocate-funds $(SCORES) \
+		$(PROFILE_FILES)
 	$(Q)$(XQ)/xq-allocate-funds --exit-zero --log $(OUT)/allocate.log -p $(PROFILE_DIR) \
 		$(if $(BUDGET),-b $(BUDGET)) $(if $(SCORES),-S $(SCORES)) \
 		-c $(OUT)/allocation.csv -o $(OUT)/plan.csv $<
 
-$(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize
+$(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize $(PROFILE_FILES)
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -o $@ $<
 
-$(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize
+$(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize $(PROFILE_FILES)
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
 
 $(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv exceptions.csv plan.csv \

@@ -250,7 +250,7 @@ validated() {
 	grep '^xq-validate .*--each ' "$1" | sed 's/.*%\.log //' | tr ' ' '\n' | grep -c .
 }
 
-@test "YEAR= given, and settings.csv changed, validate every county again" {
+@test "YEAR= given, and a file of the profile changed, validate every county again" {
 	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
 	SAMPLES=$PWD
 	wrap_filters xq
@@ -264,11 +264,14 @@ validated() {
 	run validated xq/calls
 	assert_output 47
 	: > xq/calls
-	touch jilin-2020/settings.csv
+	touch jilin-2020/rules.csv
 	plan jilin-2020 XQ="$PWD/xq" YEAR=2020
 	assert_success
 	run validated xq/calls
 	assert_output 47
+	# and every step after it: a rule may have changed
+	run grep -c '^xq-classify-scope ' xq/calls
+	assert_output 1
 	: > xq/calls
 	plan jilin-2020 XQ="$PWD/xq" YEAR=2020
 	assert_success
