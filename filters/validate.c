@@ -7,6 +7,7 @@
  * to the stream and every problem to the rejects file.
  */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1100,12 +1101,18 @@ static void
 scan_headers(struct run *R, int argc, char **argv)
 {
 	struct file *F;
+	struct stat st;
 	int i, quiet = R->quiet;
 	long blanks = R->blanks;
 
+	if (argc < 2)   /* one file's columns are known as it is read */
+		return;
 	R->quiet = 1;   /* its notes and counts come when a file is read */
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0)
+		/* a pipe (<(...), -) can be read only once: its header is read
+		 * with it, and its columns not in the first header dropped */
+		if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
 			continue;
 		F = xq_calloc(1, sizeof *F);
 		F->rd = xq_reader_open(argv[i], R->enc, 0);

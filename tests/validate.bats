@@ -1100,3 +1100,38 @@ make_bad_gb18030() {
 		'xq-validate: 1 file, 1 record: 0 valid, 1 rejected (1 problem); 0 totals rows and 0 blank rows dropped; 0 warnings')"
 	[[ -s a.out && ! -e b.out ]]
 }
+
+@test "a pipe given as FILE is read once, whole, alone or among files" {
+	submission "$(row)" "$(row community=二)"
+	validate -o out.csv <(cat in.csv)
+	assert_success
+	assert_equal "$(cut -d, -f3- out.csv)" "$(xq-validate -p "$V/profile" -y 2020 in.csv | cut -d, -f3-)"
+	validate -o out.csv in.csv <(cat in.csv)
+	assert_success
+	assert_equal "$(wc -l < out.csv)" 5
+}
+
+@test "killed by SIGTERM, SIGINT or SIGHUP as it reads, it leaves no temporary file, the log's among them" {
+	mkdir o && cd o
+	local sig num pid s n w
+	for sig in TERM INT HUP; do
+		mkfifo in.fifo
+		xq-validate -p "$V/profile" --log v.log -r r.csv -o out.csv in.fifo &
+		pid=$!
+		exec {w}> in.fifo
+		printf '%s\n' "$HEAD" "$(row)" >&"$w"
+		# its stream, rejects and log, under their temporary names
+		n=0
+		while (($(compgen -G '*.tmp*' | wc -l) < 3 && n++ < 200)); do sleep 0.05; done
+		assert_equal "$(compgen -G '*.tmp*' | wc -l)" 3
+		kill -s "$sig" "$pid"
+		s=0
+		wait "$pid" || s=$?
+		exec {w}>&-
+		num=$(kill -l "$sig")
+		assert_equal "$sig $s" "$sig $((128 + num))"
+		run ls -A
+		assert_output in.fifo
+		rm in.fifo
+	done
+}

@@ -68,6 +68,13 @@ log_done(void)
 	log_tmp = log_path = NULL;
 }
 
+void
+xq_log_abandon(void)
+{
+	if (log_tmp != NULL)
+		unlink(log_tmp);
+}
+
 int
 xq_temp_beside(const char *path, char **tmp)
 {
@@ -94,7 +101,7 @@ void
 xq_log_to(const char *path)
 {
 	static int registered;
-	char *done;
+	char *done, *tmp;
 	int fd, err;
 
 	if (log_path != NULL) {   /* the log before: renamed, stderr put back */
@@ -104,8 +111,9 @@ xq_log_to(const char *path)
 		log_stderr = -1;
 		clearerr(stderr);
 		done = log_path;
-		free(log_tmp);
-		log_tmp = log_path = NULL;
+		tmp = log_tmp;
+		log_tmp = log_path = NULL;   /* before the free: a signal reads it */
+		free(tmp);
 		if (err != 0)
 			xq_die(XQ_IO, "%s: %s", done, strerror(err));
 		free(done);

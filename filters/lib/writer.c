@@ -36,8 +36,8 @@ remove_pending(void)
 }
 
 /* Interrupted (Ctrl-C, kill, a closed terminal): the temporary files go
- * too, then the signal does what it would have done. unlink(2) and raise(3)
- * are safe in a handler. */
+ * too, the log's (--log) among them, then the signal does what it would
+ * have done. unlink(2) and raise(3) are safe in a handler. */
 static void
 on_signal(int sig)
 {
@@ -46,6 +46,7 @@ on_signal(int sig)
 	for (i = 0; i < MAX_OUTS; i++)
 		if (pending[i] != NULL && pending[i]->tmp != NULL)
 			unlink(pending[i]->tmp);
+	xq_log_abandon();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

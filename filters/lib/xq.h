@@ -57,6 +57,9 @@ int xq_temp_beside(const char *path, char **tmp);
  * any output). A message the program dies with goes to standard error too.
  * Called again, it renames the log so far into place and starts another. */
 void xq_log_to(const char *path);
+/* Removes the log's temporary file: for a signal handler (unlink(2) is safe
+ * there), as the run is cut short. */
+void xq_log_abandon(void);
 /* Flushes standard output; a write error there is exit 4 with a message,
  * or without one when the reader of a pipe has gone (EPIPE). */
 void xq_stdout_done(void);
