@@ -68,18 +68,18 @@ VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_FILES)
 
 # $(call validate_part,DIR,K,NAMES,PREREQUISITES,INPUT,OPTIONS): the rule of
 # part K; PREREQUISITES and INPUT are the names of functions of a sheet's
-# name: what it is made from, and the file xq-validate reads; OPTIONS are
-# xq-validate's. Whether all
-# must be done again and which outputs are missing is worked out when the
-# makefile is read. The names are in variables, not in the recipe's text,
-# where a comma in one (2020,南关区.csv) would split a function's arguments.
-# make runs the command itself, with no shell.
+# name (what it is made from, and the file xq-validate reads), OPTIONS are
+# xq-validate's. Whether all must be done again and which outputs are
+# missing is worked out when the makefile is read. The names and paths are
+# in variables, not in the recipe's text, where a comma in one
+# (2020,南关区.csv) would split a function's arguments. make runs the
+# command itself, with no shell.
 define validate_part
 $(1).part$(2): $(foreach n,$(3),$(call $(4),$(n))) $(VALIDATE_DEPS) \
 		$(if $(call list_changed,$(1).part$(2),$(6) $(3))$(call outputs_missing,$(1),$(3)),FORCE) | $(1)
 	$$(if $$(dry_run),,$$(file >$$@,$$(part_stamp)))
 	$$(Q)$(XQ)/xq-validate $(6) --each -o $(1)/%.csv -r $(1)/%.rejects --log $(1)/%.log \
-		$$(foreach n,$$(if $$(part_all)$$(filter $(VALIDATE_DEPS),$$?),$$(part_names), \
+		$$(foreach n,$$(if $$(part_all)$$(filter $$(VALIDATE_DEPS),$$?),$$(part_names), \
 		$$(sort $$(filter $$(part_names),$$(basename $$(notdir $$?))) $$(part_missing))),$$(call $(5),$$(n)))
 $(1).part$(2): private part_names := $(3)
 $(1).part$(2): private part_stamp := $(6) $(3)

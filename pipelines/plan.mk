@@ -1,6 +1,6 @@
 # plan.mk - from county submissions to the annual plan (SPEC §5).
 #
-#   submissions/X.csv ─────────────── validate X ─┐   (one county at a time)
+#   submissions/X.csv ─────────────── validate X ─┐   (each county on its own)
 #   submissions/Y.xlsx ─ ssconvert ── validate Y ─┴─ merge ─ dedupe
 #     ─ classify-scope ─ allocate-funds ─ summarize ─▶ OUTDIR/<profile>/
 #
@@ -8,9 +8,9 @@
 #             [OUTDIR=out] [YEAR=…] [BUDGET=…] [HISTORY=FILE] [SCORES=FILE]
 #             [STRICT=1]
 #
-# Each submission is validated on its own, so `make -j` runs counties in
-# parallel and a changed file redoes only itself, then the merge and what
-# follows it. Every output is written under a temporary name and renamed, so
+# Each submission is validated on its own, the counties in one part per
+# processor (one process each), so `make -j` runs them in parallel and a
+# changed file redoes only itself, then the merge and what follows it. Every output is written under a temporary name and renamed, so
 # an interrupted run leaves nothing that looks finished; the temporary file
 # of a filter killed half way is removed when its output is made again.
 #
