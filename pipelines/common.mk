@@ -24,6 +24,14 @@ XQ := $(abspath $(BIN))
 BUILD_GOALS := all clean check test-deps bench fuzz lint valgrind install uninstall
 PIPELINE_RUN := $(filter-out $(BUILD_GOALS),$(MAKECMDGOALS))
 
+# $(call run_by_make,TARGET...): make runs a recipe line of TARGETs itself,
+# with no shell, when it has nothing for a shell to do (no pipe,
+# redirection, double quote or variable), which it does only when SHELL is
+# /bin/sh; a process costs milliseconds on some machines. The lines that
+# need a shell get /bin/sh, without bash's -eu -o pipefail: keep them to a
+# single command or an if with no pipe.
+run_by_make = $(eval $(1): private SHELL := /bin/sh)$(eval $(1): private .SHELLFLAGS := -c)
+
 # $(call rejected_count,LOG...): the records validate rejected, summed from
 # the summary lines of its logs (as pipelines/audit reads them).
 rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
@@ -85,8 +93,7 @@ $(1).part$(2): private part_names := $(3)
 $(1).part$(2): private part_stamp := $(6) $(3)
 $(1).part$(2): private part_all := $(if $(call list_changed,$(1).part$(2),$(6) $(3)),all)
 $(1).part$(2): private part_missing := $(call outputs_missing,$(1),$(3))
-$(1).part$(2): private SHELL := /bin/sh
-$(1).part$(2): private .SHELLFLAGS := -c
+$$(call run_by_make,$(1).part$(2))
 endef
 # $(call validate_parts,DIR,NAMES,PREREQUISITES,INPUT,OPTIONS)
 validate_parts = $(foreach k,$(call parts_of,$(2)),$(eval $(call validate_part,$(1),$(k),$(call dealt,$(k),$(2)),$(3),$(4),$(5))))

@@ -25,8 +25,7 @@ $(OUT)/progress.csv: $(PROGRESS_PARTS)
 	$(Q)$(if $(PROGRESS_VALID),$(XQ)/xq-validate -q --exit-zero -s progress \
 		-p $(PROFILE_DIR) -o $@ $(PROGRESS_VALID),echo "evaluation: no progress" \
 		"reports in $(PROGRESS)" >&2; exit 1)
-$(OUT)/progress.csv: private SHELL := /bin/sh
-$(OUT)/progress.csv: private .SHELLFLAGS := -c
+$(call run_by_make,$(OUT)/progress.csv)
 
 $(OUT)/progress-rejects.csv: $(PROGRESS_PARTS)
 	$(Q)awk 'FNR > 1 || NR == 1' $(PROGRESS_VALID:.csv=.rejects) > $@.tmp && mv $@.tmp $@
@@ -36,8 +35,7 @@ $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv &: $(OUT)/progress.csv \
 	$(Q)$(XQ)/xq-score-performance --exit-zero --log $(OUT)/score.log \
 		-p $(PROFILE_DIR) -P $(OUT)/scoped.csv -t $(OUT)/evaluation-total.csv \
 		-o $(OUT)/evaluation.csv $<
-$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv: private SHELL := /bin/sh
-$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv: private .SHELLFLAGS := -c
+$(call run_by_make,$(OUT)/evaluation.csv $(OUT)/evaluation-total.csv)
 
 $(OUT)/evaluation.txt: $(OUT)/evaluation.csv $(OUT)/evaluation-total.csv \
 		$(BIN)/xq-summarize

@@ -75,6 +75,8 @@ ifneq ($(DOUBLED),)
 $(error plan: $(SUBMISSIONS) has both .csv and .xlsx for $(DOUBLED): take away \
 	the one that is not the submission)
 endif
+# (SHELL is /bin/sh while it runs, for make to start bash itself: see
+# run_by_make in common.mk)
 saved_shell := $(SHELL) $(.SHELLFLAGS)
 SHELL := /bin/sh
 .SHELLFLAGS := -c
@@ -104,9 +106,7 @@ else
 		PROGRESS=$(SCORES_DIR)/progress HISTORY=$(wildcard $(SCORES_DIR)/history.csv) \
 		YEAR= STRICT=
 endif
-# run by make itself
-$(OUTDIR)/$(SCORES_FROM)/evaluation.csv: private SHELL := /bin/sh
-$(OUTDIR)/$(SCORES_FROM)/evaluation.csv: private .SHELLFLAGS := -c
+$(call run_by_make,$(OUTDIR)/$(SCORES_FROM)/evaluation.csv)
 endif
 endif
 
@@ -139,8 +139,7 @@ $(OUT)/valid.csv: $(VALID_PARTS) $(OUT)/submissions.list
 	$(Q)$(if $(VALIDATED),$(XQ)/xq-validate -q --exit-zero --log $(OUT)/merge.log \
 		-p $(PROFILE_DIR) -o $@ $(VALIDATED),echo "plan: no submissions" \
 		"(*.csv, *.xlsx) in $(SUBMISSIONS)" >&2; exit 1)
-$(OUT)/valid.csv: private SHELL := /bin/sh
-$(OUT)/valid.csv: private .SHELLFLAGS := -c
+$(call run_by_make,$(OUT)/valid.csv)
 
 # The counties' rejects under one header, and their logs one after the other.
 $(OUT)/rejects.csv $(OUT)/validate.log &: $(VALID_PARTS) $(OUT)/submissions.list
@@ -174,16 +173,13 @@ $(OUT)/plan-table.csv: $(OUT)/plan.csv $(BIN)/xq-summarize $(PROFILE_FILES)
 $(OUT)/plan.txt: $(OUT)/plan.csv $(BIN)/xq-summarize $(PROFILE_FILES)
 	$(Q)$(XQ)/xq-summarize -p $(PROFILE_DIR) -f table -o $@ $<
 
-$(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv exceptions.csv plan.csv \
-	allocation.csv plan-table.csv plan.txt): private SHELL := /bin/sh
-$(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv exceptions.csv plan.csv \
-	allocation.csv plan-table.csv plan.txt): private .SHELLFLAGS := -c
+$(call run_by_make,$(addprefix $(OUT)/,deduped.csv duplicates.csv scoped.csv \
+	exceptions.csv plan.csv allocation.csv plan-table.csv plan.txt))
 
 # The balance (pipelines/audit), then STRICT: the records validate rejected.
 
 # The audit run by make itself, no shell around it.
-plan: private SHELL := /bin/sh
-plan: private .SHELLFLAGS := -c
+$(call run_by_make,plan)
 plan: $(PLAN_OUTPUTS) $(OUT)/validate.log
 	$(Q)pipelines/audit plan $(OUT) $(XQ) brief $(SUBMISSIONS)
 ifeq ($(STRICT),1)
