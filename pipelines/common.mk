@@ -48,9 +48,11 @@ rejected_count = awk '/ records?: / { for (i = 2; i <= NF; i++) \
 # validates again the sheets whose input is newer than the stamp ($?) and
 # those with an output missing, and all of its sheets when xq-validate or a
 # file of the profile is newer, or the stamp holds other options (YEAR=) or
-# other sheets (a county added or gone). It is written as the recipe starts
-# (not under make -n or -q) and removed by .DELETE_ON_ERROR when
-# xq-validate fails or is interrupted.
+# other sheets (a county added or gone). It is written under a temporary
+# name as the recipe starts (not under make -n or -q), before xq-validate
+# reads a sheet, and renamed once xq-validate has succeeded: its time is
+# older than a sheet changed while it ran, and a run stopped half way, even
+# by SIGKILL, leaves the stamp before it, older than what changed.
 
 PART_IDS := $(wordlist 1,$(CPUS),1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 \
 	20 21 22 23 24 25 26 27 28 29 30 31 32)
@@ -85,10 +87,11 @@ VALIDATE_DEPS := $(BIN)/xq-validate $(PROFILE_FILES)
 define validate_part
 $(1).part$(2): $(foreach n,$(3),$(call $(4),$(n))) $(VALIDATE_DEPS) \
 		$(if $(call list_changed,$(1).part$(2),$(6) $(3))$(call outputs_missing,$(1),$(3)),FORCE) | $(1)
-	$$(if $$(dry_run),,$$(file >$$@,$$(part_stamp)))
+	$$(if $$(dry_run),,$$(file >$$@.tmp,$$(part_stamp)))
 	$$(Q)$(XQ)/xq-validate $(6) --each -o $(1)/%.csv -r $(1)/%.rejects --log $(1)/%.log \
 		$$(foreach n,$$(if $$(part_all)$$(filter $$(VALIDATE_DEPS),$$?),$$(part_names), \
 		$$(sort $$(filter $$(part_names),$$(basename $$(notdir $$?))) $$(part_missing))),$$(call $(5),$$(n)))
+	$$(Q)mv $$@.tmp $$@
 $(1).part$(2): private part_names := $(3)
 $(1).part$(2): private part_stamp := $(6) $(3)
 $(1).part$(2): private part_all := $(if $(call list_changed,$(1).part$(2),$(6) $(3)),all)

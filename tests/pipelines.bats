@@ -279,6 +279,27 @@ validated() {
 	assert_output 0
 }
 
+@test "a make plan killed (SIGKILL) as it validates leaves nothing that passes for done" {
+	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
+	SAMPLES=$PWD
+	plan jilin-2020
+	assert_success
+	touch jilin-2020/submissions/东丰县.csv
+	# an xq-validate that kills the make that started it, as it starts
+	mkdir killer
+	cp "$XQ_BIN"/xq-* killer/
+	printf '#!/bin/sh\nkill -KILL $PPID\nsleep 1\nexit 1\n' > killer/xq-validate
+	plan jilin-2020 XQ="$PWD/killer"
+	assert_equal "$status" 137
+	# the next run validates the changed sheet
+	wrap_filters xq
+	plan jilin-2020 XQ="$PWD/xq"
+	assert_success
+	run grep -c '^xq-validate .*--each .*/东丰县\.csv$' xq/calls
+	assert_output 1
+	same_as "$REF/jilin-2020" out/jilin-2020
+}
+
 @test "make -n plan changes nothing: the make plan after it validates what changed" {
 	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
 	SAMPLES=$PWD
