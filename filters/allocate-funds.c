@@ -1846,7 +1846,7 @@ main(int argc, char **argv)
 	FILE *in;
 	int c, k, excel = 0, exit_zero = 0;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "b:c:hm:o:p:qS:w:", longopts,
 	    NULL)) != -1) {
 		switch (c) {

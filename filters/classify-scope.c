@@ -1042,7 +1042,7 @@ main(int argc, char **argv)
 	const char *log = NULL;
 	int c, print = 0, exit_zero = 0, status;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "hm:o:p:qx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': match = optarg; break;

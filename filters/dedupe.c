@@ -1175,7 +1175,7 @@ main(int argc, char **argv)
 	const char *log = NULL;
 	int c, exit_zero = 0;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "d:hH:k:o:p:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dup = optarg; break;

@@ -1208,7 +1208,7 @@ main(int argc, char **argv)
 	char *indicators = NULL, *grades = NULL;
 	int c, exit_zero = 0;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "g:hi:o:p:P:qt:x:", longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -1244,7 +1244,7 @@ main(int argc, char **argv)
 	const char *out = NULL;
 	int c, m2 = 0;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "f:g:ho:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': R.fmt = parse_format(optarg); break;

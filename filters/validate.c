@@ -1431,7 +1431,7 @@ main(int argc, char **argv)
 	const char *log = NULL;
 	int c, excel = 0, exit_zero = 0, each = 0, flagged;
 
-	argv[0] = (char *)xq_init(argv[0]);   /* getopt says "xq-dedupe: ...", not a path */
+	argv[0] = (char *)xq_init(argv[0]);   /* getopt names the program, not its path */
 	while ((c = getopt_long(argc, argv, "hVe:o:p:qr:s:y:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': R.enc = parse_encoding(optarg); break;
