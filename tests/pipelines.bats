@@ -203,12 +203,24 @@ same_as() {
 	refute_output --partial 'xq-'
 }
 
-@test "a changed submission redoes only itself, the merge and what follows" {
+# own_jilin: copies of jilin-2019 and jilin-2020 here, for the test to
+# change (SAMPLES points at them), and their plan made.
+own_jilin() {
 	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
 	SAMPLES=$PWD
-	wrap_filters xq
-	plan jilin-2020 XQ="$PWD/xq"
+	plan jilin-2020 "$@"
 	assert_success
+}
+
+# validated_alone CALLS NAME: how many of xq-validate --each's runs in the
+# wrapped filters' CALLS file were given NAME.csv as their last sheet.
+validated_alone() {
+	grep -c "^xq-validate .*--each .*/$2\.csv\$" "$1"
+}
+
+@test "a changed submission redoes only itself, the merge and what follows" {
+	wrap_filters xq
+	own_jilin XQ="$PWD/xq"
 	before=$(mtimes out/jilin-2020/valid)
 	: > xq/calls
 	touch jilin-2020/submissions/东丰县.csv
@@ -251,11 +263,8 @@ validated() {
 }
 
 @test "YEAR= given, and a file of the profile changed, validate every county again" {
-	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
-	SAMPLES=$PWD
 	wrap_filters xq
-	plan jilin-2020 XQ="$PWD/xq"
-	assert_success
+	own_jilin XQ="$PWD/xq"
 	run validated xq/calls
 	assert_output 141   # jilin-2019's submissions and progress reports, jilin-2020's
 	: > xq/calls
@@ -280,10 +289,7 @@ validated() {
 }
 
 @test "a make plan killed (SIGKILL) as it validates leaves nothing that passes for done" {
-	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
-	SAMPLES=$PWD
-	plan jilin-2020
-	assert_success
+	own_jilin
 	touch jilin-2020/submissions/东丰县.csv
 	# an xq-validate that kills the make that started it, as it starts
 	mkdir killer
@@ -295,16 +301,13 @@ validated() {
 	wrap_filters xq
 	plan jilin-2020 XQ="$PWD/xq"
 	assert_success
-	run grep -c '^xq-validate .*--each .*/东丰县\.csv$' xq/calls
+	run validated_alone xq/calls 东丰县
 	assert_output 1
 	same_as "$REF/jilin-2020" out/jilin-2020
 }
 
 @test "make -n plan changes nothing: the make plan after it validates what changed" {
-	cp -R "$SAMPLES"/{jilin-2019,jilin-2020} .
-	SAMPLES=$PWD
-	plan jilin-2020
-	assert_success
+	own_jilin
 	touch jilin-2020/submissions/东丰县.csv
 	touch marker
 	run xq_make -n plan PROFILE_DIR="$SAMPLES/jilin-2020" OUTDIR="$PWD/out"
@@ -315,7 +318,7 @@ validated() {
 	wrap_filters xq
 	plan jilin-2020 XQ="$PWD/xq"
 	assert_success
-	run grep -c '^xq-validate .*--each .*/东丰县\.csv$' xq/calls
+	run validated_alone xq/calls 东丰县
 	assert_output 1
 }
 
